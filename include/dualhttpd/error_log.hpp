@@ -1,0 +1,12 @@
+// The error log (spdlog): standard error by default, or a file reopened on SIGHUP.
+#pragma once
+
+#include <string>
+
+namespace dualhttpd {
+
+// Returns an error text, or "" on success.
+std::string open_error_log(const std::string& target, const std::string& level);
+std::string reopen_error_log();
+
+}  // namespace dualhttpd

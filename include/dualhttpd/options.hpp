@@ -1,0 +1,34 @@
+// The command line.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dualhttpd {
+
+struct Options {
+  std::vector<std::string> listen;  // empty: [::1]:8080 and 127.0.0.1:8080
+  std::string root;                 // empty: www/ of the checkout
+  unsigned threads = 0;             // 0: one per hardware thread
+  bool ipv4_mapped = false;
+  bool check = false;
+  std::string access_log = "-";
+  std::string error_log = "-";
+  std::string log_level = "info";
+  std::string mime_types = "/etc/mime.types";
+  unsigned shutdown_timeout = 10;
+  unsigned keepalive_timeout = 5;
+  unsigned header_timeout = 10;
+};
+
+struct ParsedOptions {
+  Options options;
+  std::optional<int> exit_code;  // set when the program should stop now (--help, errors)
+};
+
+ParsedOptions parse_options(int argc, char** argv);
+
+std::vector<std::string> default_listen();
+
+}  // namespace dualhttpd

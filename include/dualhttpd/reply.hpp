@@ -1,0 +1,32 @@
+// What the server sends for one request: a Beast message with every header set, whose
+// body is either generated text or a byte range of an open file (sent with sendfile).
+#pragma once
+
+#include <boost/beast/http.hpp>
+
+#include <cstdint>
+#include <string_view>
+
+#include "dualhttpd/unique_fd.hpp"
+
+namespace dualhttpd {
+
+namespace http = boost::beast::http;
+
+struct Reply {
+  http::response<http::string_body> message;  // Content-Length always set
+  UniqueFd file;                              // when open, `length` bytes from `offset` follow
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+  bool close_after = false;  // the request cannot be trusted: close after replying
+
+  std::uint64_t body_bytes() const { return file ? length : message.body().size(); }
+};
+
+// A small HTML page for a status, as httpd sends one: 404, 403, 400 and friends.
+Reply error_reply(http::status status, std::string_view detail = {});
+
+// Drops the body but keeps the Content-Length a GET would have had (for HEAD).
+void strip_body_for_head(Reply& reply);
+
+}  // namespace dualhttpd

@@ -1,0 +1,76 @@
+// One HTTP/1.x connection: read a request, answer it, repeat while keep-alive holds.
+// Pipelined requests are answered in order, since the next one is parsed only after the
+// previous response is out. File bodies go out with sendfile(2) from the given offset.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <array>
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "dualhttpd/access_log.hpp"
+#include "dualhttpd/reply.hpp"
+#include "dualhttpd/session_registry.hpp"
+#include "dualhttpd/static_handler.hpp"
+
+namespace dualhttpd {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+struct SessionLimits {
+  std::chrono::seconds header_timeout{10};    // to receive a whole request head
+  std::chrono::seconds keepalive_timeout{5};  // idle between requests
+  std::chrono::seconds write_timeout{60};
+  std::uint32_t header_limit = 32 * 1024;
+  std::uint64_t body_limit = 64 * 1024;  // bodies on GET/HEAD are read and dropped
+};
+
+struct SessionContext {
+  const StaticHandler& handler;
+  AccessLog& access_log;
+  SessionRegistry& registry;
+  SessionLimits limits;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, SessionContext& context);
+  ~Session();
+
+  void start();
+  // Graceful: an idle connection closes now, a busy one after its response.
+  void stop();
+
+ private:
+  void read_request();
+  void on_read(beast::error_code ec, std::size_t bytes);
+  void send(Reply reply, bool keep_alive);
+  void on_head_written(beast::error_code ec, std::size_t bytes);
+  void send_file();
+  void finish_response();
+  void log_request(unsigned status);
+  void linger_close();
+  void close();
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  SessionContext& context_;
+  Reply reply_;
+  std::uint64_t body_bytes_ = 0;
+  std::array<char, 4096> drain_{};
+  std::string client_;
+  std::string request_line_, referer_, user_agent_;
+  bool keep_alive_ = false;
+  bool busy_ = false;
+  bool stopping_ = false;
+  bool first_request_ = true;
+};
+
+}  // namespace dualhttpd

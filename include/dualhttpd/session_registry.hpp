@@ -1,0 +1,27 @@
+// The set of live sessions, so a graceful stop can reach every one of them.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+namespace dualhttpd {
+
+class Session;
+
+class SessionRegistry {
+ public:
+  void add(const std::shared_ptr<Session>& session);
+  void remove(const Session* session);
+  std::size_t size() const;
+  // Asks every live session to finish the response in flight and close.
+  void stop_all();
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<const Session*, std::weak_ptr<Session>> sessions_;
+};
+
+}  // namespace dualhttpd

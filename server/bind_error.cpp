@@ -1,0 +1,173 @@
+#include "dualhttpd/bind_error.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace dualhttpd {
+
+namespace {
+
+std::string address_list(const MachineSnapshot& machine, Family family) {
+  std::string out;
+  for (const auto& a : machine.addresses) {
+    if (a.address.family != family) continue;
+    auto text = a.address.to_string();
+    if (family == Family::ipv6 && a.address.is_link_local()) text += "%" + a.ifname;
+    out += (out.empty() ? "" : ", ") + text + (a.usable() ? "" : " (not usable yet)");
+  }
+  return out.empty() ? "none" : out;
+}
+
+std::string v6_disabled_interfaces(const MachineSnapshot& machine) {
+  std::string out;
+  for (const auto& i : machine.interfaces)
+    if (i.ipv6_disabled) out += (out.empty() ? "" : ", ") + i.name;
+  return out;
+}
+
+Problem tentative(const Listener& l, const AssignedAddress& a) {
+  return {l.spec.text,
+          fmt::format("{} is on {} but still tentative: duplicate address detection (DAD) has not "
+                      "finished, and the kernel binds an address only after it has ({})",
+                      a.address.to_string(), a.ifname, errno_text(EADDRNOTAVAIL)),
+          fmt::format("wait until `ip -6 addr show dev {}` no longer says 'tentative' (about a "
+                      "second), then start again; or add the address with 'nodad'",
+                      a.ifname)};
+}
+
+Problem dad_failed(const Listener& l, const AssignedAddress& a) {
+  return {l.spec.text,
+          fmt::format("{} on {} failed duplicate address detection (dadfailed): another host on "
+                      "the link already uses it, so the kernel will not ({})",
+                      a.address.to_string(), a.ifname, errno_text(EADDRNOTAVAIL)),
+          fmt::format("pick another address, or find the other host (`ip -6 neigh show dev {}`); "
+                      "then `ip addr del {}/{} dev {}` and add the new one",
+                      a.ifname, a.address.to_string(), a.prefix_length, a.ifname)};
+}
+
+Problem ipv6_disabled(const Listener& l, const std::string& where, const std::string& sysctl) {
+  return {l.spec.text,
+          fmt::format("IPv6 is disabled {} ({} = 1), so it has no IPv6 addresses to bind ({})",
+                      where, sysctl, errno_text(EADDRNOTAVAIL)),
+          fmt::format("check with `sysctl {}`; enable it with `sysctl -w {}=0`, or listen on an "
+                      "IPv4 address instead",
+                      sysctl, sysctl)};
+}
+
+Problem not_assigned(const Listener& l, const MachineSnapshot& machine) {
+  const auto& addr = l.spec.address;
+  const auto fam = l.spec.family();
+  std::string cause = fmt::format(
+      "{} is not assigned to any interface on this machine, so the kernel cannot bind it ({})",
+      addr.to_string(), errno_text(EADDRNOTAVAIL));
+  const auto disabled = v6_disabled_interfaces(machine);
+  if (fam == Family::ipv6 && !disabled.empty())
+    cause += fmt::format("; note that IPv6 is disabled on {}", disabled);
+  return {l.spec.text, cause,
+          fmt::format("add it first (`ip addr add {}/{} dev IFACE`), or listen on an address this "
+                      "machine has: {}",
+                      addr.to_string(), fam == Family::ipv6 ? 64 : 24, address_list(machine, fam))};
+}
+
+Problem on_other_interface(const Listener& l, const MachineSnapshot& machine) {
+  std::string where, forms;
+  for (const auto& alt : zoned_alternatives(l.spec, machine)) forms += (forms.empty() ? "" : " or ") + alt;
+  for (const auto* h : machine.holders(l.spec.address)) where += (where.empty() ? "" : ", ") + h->ifname;
+  return {l.spec.text,
+          fmt::format("{} is not on {}; it is on {} ({})", l.spec.address.to_string(), l.ifname,
+                      where, errno_text(EADDRNOTAVAIL)),
+          fmt::format("listen on {}", forms)};
+}
+
+Problem address_not_available(const Listener& l, const MachineSnapshot& machine) {
+  const auto fam = l.spec.family();
+  if (fam == Family::ipv6 && machine.ipv6_disabled_all)
+    return ipv6_disabled(l, "on this machine", "net.ipv6.conf.all.disable_ipv6");
+  if (const auto* zone = machine.find_interface(l.ifname); zone && l.scope_id && zone->ipv6_disabled)
+    return ipv6_disabled(l, "on " + zone->name, "net.ipv6.conf." + zone->name + ".disable_ipv6");
+  const auto holders = machine.holders(l.spec.address);
+  if (holders.empty()) return not_assigned(l, machine);
+  for (const auto* h : holders)
+    if (l.scope_id == 0 || h->ifindex == l.scope_id) {
+      if (h->dad_failed()) return dad_failed(l, *h);
+      if (h->tentative()) return tentative(l, *h);
+    }
+  if (l.scope_id != 0) return on_other_interface(l, machine);
+  return {l.spec.text,
+          fmt::format("the kernel cannot bind {} ({})", l.spec.address.to_string(),
+                      errno_text(EADDRNOTAVAIL)),
+          "check `ip addr` for the address and its flags"};
+}
+
+Problem address_in_use(const Listener& l, const std::optional<PortOwner>& owner) {
+  const auto port = l.spec.port;
+  const std::string who =
+      owner ? fmt::format("{} (pid {}) holds it", owner->command, owner->pid)
+            : "this process cannot see which program holds it";
+  return {l.spec.text,
+          fmt::format("port {} is already in use on {}: {} ({})", port, l.spec.address.to_string(),
+                      who, errno_text(EADDRINUSE)),
+          fmt::format("stop that program or choose another port; `ss -ltnp 'sport = :{}'` shows "
+                      "who listens",
+                      port)};
+}
+
+Problem permission_denied(const Listener& l, const MachineSnapshot& machine) {
+  const int first_free = machine.unprivileged_port_start;
+  if (l.spec.port >= first_free)
+    return {l.spec.text,
+            fmt::format("the kernel refused the bind: {} (a security module or a seccomp filter "
+                        "may forbid it)",
+                        errno_text(EACCES)),
+            "check the audit log (`journalctl -k`, `ausearch -m avc`)"};
+  return {l.spec.text,
+          fmt::format("ports below {} are privileged (net.ipv4.ip_unprivileged_port_start = {}) "
+                      "and this process lacks CAP_NET_BIND_SERVICE ({})",
+                      first_free, first_free, errno_text(EACCES)),
+          fmt::format("grant the capability (`setcap cap_net_bind_service=+ep $(command -v "
+                      "dualhttpd)`, or AmbientCapabilities=CAP_NET_BIND_SERVICE in a systemd "
+                      "unit), lower `sysctl net.ipv4.ip_unprivileged_port_start`, or use a port "
+                      "of {} or above such as 8080",
+                      first_free)};
+}
+
+Problem no_ipv6_in_kernel(const Listener& l) {
+  return {l.spec.text,
+          fmt::format("this kernel has no IPv6: socket(AF_INET6) fails ({})",
+                      errno_text(EAFNOSUPPORT)),
+          "look for ipv6.disable=1 in /proc/cmdline and check that /proc/sys/net/ipv6 exists; "
+          "or listen on an IPv4 address instead"};
+}
+
+}  // namespace
+
+std::string errno_text(int error) {
+  const char* name = ::strerrorname_np(error);
+  return fmt::format("{}: {}", name ? name : std::to_string(error), std::strerror(error));
+}
+
+Problem explain_bind_error(const Listener& listener, const std::string& stage, int error,
+                           const MachineSnapshot& machine, const std::optional<PortOwner>& owner) {
+  switch (error) {
+    case EADDRNOTAVAIL:
+      return address_not_available(listener, machine);
+    case EADDRINUSE:
+      return address_in_use(listener, owner);
+    case EACCES:
+    case EPERM:
+      return permission_denied(listener, machine);
+    case EAFNOSUPPORT:
+      if (listener.spec.family() == Family::ipv6) return no_ipv6_in_kernel(listener);
+      break;
+    default:
+      break;
+  }
+  return {listener.spec.text,
+          fmt::format("the kernel refused {}() for {}: {}", stage, listener.describe(),
+                      errno_text(error)),
+          {}};
+}
+
+}  // namespace dualhttpd

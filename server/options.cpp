@@ -1,0 +1,73 @@
+#include "dualhttpd/options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "dualhttpd/exit_codes.hpp"
+
+namespace dualhttpd {
+
+namespace {
+
+constexpr const char* footer = R"(LISTEN SPECS (httpd's Listen syntax; numeric only, never looked up in DNS)
+  [2001:db8::24]:80                 one IPv6 address
+  192.0.2.10:80                     one IPv4 address
+  [fe80::a00:27ff:fe51:575%enp0s8]:80
+                                    a link-local address needs its interface (zone)
+  [::]:8080  0.0.0.0:8080           every address of one family
+  8080                              both of the above; [::]:8080 stays IPv6-only
+
+EXAMPLES
+  dualhttpd                                       serve www/ on [::1]:8080 and 127.0.0.1:8080
+  dualhttpd --root /var/www/html --listen '[2001:db8:21c::24]:80'
+  dualhttpd --check --listen '[fe80::a00:27ff:fe51:575]:80'    say why a bind would fail
+  curl -g 'http://[2001:db8:21c::24]/'            test it from another host
+
+EXIT STATUS
+  0 ok (or --check found nothing wrong)   1 failed while running
+  2 bad command line, listen spec or docroot   3 a listener cannot be opened here
+
+Signals: SIGTERM/SIGINT stop gracefully; SIGHUP reopens the log files.
+See README.md for the bind errors, their causes and fixes.)";
+
+}  // namespace
+
+std::vector<std::string> default_listen() { return {"[::1]:8080", "127.0.0.1:8080"}; }
+
+ParsedOptions parse_options(int argc, char** argv) {
+  ParsedOptions out;
+  auto& o = out.options;
+  CLI::App app{"dualhttpd: a small dual-stack (IPv6 + IPv4) static-file HTTP server", "dualhttpd"};
+  app.set_version_flag("--version", std::string("dualhttpd ") + DUALHTTPD_VERSION);
+  app.footer(footer);
+  app.add_option("-l,--listen", o.listen, "address and port to listen on; repeat for more")
+      ->type_name("SPEC");
+  app.add_option("-r,--root", o.root, "the docroot to serve (default: www/ of the checkout)")
+      ->type_name("DIR");
+  app.add_option("--threads", o.threads, "worker threads (default: one per hardware thread)")
+      ->check(CLI::Range(1u, 1024u));
+  app.add_flag("--ipv4-mapped", o.ipv4_mapped,
+               "let [::]:PORT also accept IPv4 clients as ::ffff:a.b.c.d (IPV6_V6ONLY off)");
+  app.add_flag("-t,--check", o.check,
+               "check the listeners (with a trial bind) and the docroot, then exit");
+  app.add_option("--access-log", o.access_log, "combined-format access log: FILE, - or off")
+      ->type_name("FILE|-|off");
+  app.add_option("--error-log", o.error_log, "error log: FILE or - for stderr")->type_name("FILE|-");
+  app.add_option("--log-level", o.log_level, "error log level")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--mime-types", o.mime_types, "mime.types file to read")->type_name("FILE");
+  app.add_option("--shutdown-timeout", o.shutdown_timeout,
+                 "seconds to finish in-flight responses on SIGTERM");
+  app.add_option("--keepalive-timeout", o.keepalive_timeout, "seconds an idle connection is kept");
+  app.add_option("--header-timeout", o.header_timeout, "seconds to receive a request head");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    out.exit_code = code == 0 ? exit_ok : exit_usage;
+    return out;
+  }
+  if (o.listen.empty()) o.listen = default_listen();
+  return out;
+}
+
+}  // namespace dualhttpd

@@ -1,0 +1,187 @@
+#include "dualhttpd/session.hpp"
+
+#include <netinet/tcp.h>
+#include <sys/sendfile.h>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include "dualhttpd/http_date.hpp"
+
+namespace dualhttpd {
+
+namespace {
+
+constexpr std::string_view server_name = "dualhttpd/" DUALHTTPD_VERSION;
+constexpr std::size_t sendfile_chunk = 1 << 20;
+constexpr std::chrono::seconds linger_timeout{2};
+
+// The Date header changes once a second; format it once a second per thread.
+const std::string& date_now() {
+  thread_local std::time_t cached_at = 0;
+  thread_local std::string text;
+  const auto now = std::time(nullptr);
+  if (now != cached_at) {
+    cached_at = now;
+    text = format_http_date(now);
+  }
+  return text;
+}
+
+// What a parse error means to the client, as httpd answers it.
+http::status status_for_parse_error(const beast::error_code& ec) {
+  if (ec == http::error::header_limit) return http::status::request_header_fields_too_large;
+  if (ec == http::error::body_limit) return http::status::payload_too_large;
+  return http::status::bad_request;
+}
+
+std::string client_text(const tcp::socket& socket) {
+  beast::error_code ec;
+  const auto remote = socket.remote_endpoint(ec);
+  return ec ? std::string("-") : remote.address().to_string();
+}
+
+}  // namespace
+
+Session::Session(tcp::socket socket, SessionContext& context)
+    : stream_(std::move(socket)), context_(context) {}
+
+Session::~Session() { context_.registry.remove(this); }
+
+void Session::start() {
+  context_.registry.add(shared_from_this());
+  auto& socket = stream_.socket();
+  beast::error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);  // no 40 ms Nagle stall between head and body
+  socket.native_non_blocking(true, ec);       // sendfile() must never block the thread
+  client_ = client_text(socket);
+  net::dispatch(stream_.get_executor(),
+                beast::bind_front_handler(&Session::read_request, shared_from_this()));
+}
+
+void Session::stop() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->stopping_ = true;
+    if (!self->busy_) self->stream_.cancel();
+  });
+}
+
+void Session::read_request() {
+  if (stopping_) return close();
+  parser_.emplace();
+  parser_->header_limit(context_.limits.header_limit);
+  parser_->body_limit(context_.limits.body_limit);
+  stream_.expires_after(first_request_ ? context_.limits.header_timeout
+                                       : context_.limits.keepalive_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&Session::on_read, shared_from_this()));
+}
+
+void Session::on_read(beast::error_code ec, std::size_t) {
+  first_request_ = false;
+  if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+      ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+      ec == net::error::eof)
+    return close();
+  if (ec) {
+    request_line_ = "-";
+    referer_.clear();
+    user_agent_.clear();
+    auto reply = error_reply(status_for_parse_error(ec));
+    reply.close_after = true;
+    return send(std::move(reply), false);
+  }
+  const auto& request = parser_->get();
+  request_line_ = fmt::format("{} {} HTTP/{}.{}", request.method_string(), request.target(),
+                              request.version() / 10, request.version() % 10);
+  referer_ = std::string(request[http::field::referer]);
+  user_agent_ = std::string(request[http::field::user_agent]);
+  auto reply = context_.handler.handle(request.base());
+  send(std::move(reply), request.keep_alive() && !stopping_);
+}
+
+void Session::send(Reply reply, bool keep_alive) {
+  busy_ = true;
+  reply_ = std::move(reply);
+  body_bytes_ = reply_.body_bytes();
+  keep_alive_ = keep_alive && !reply_.close_after;
+  auto& m = reply_.message;
+  m.version(11);
+  m.set(http::field::date, date_now());
+  m.set(http::field::server, server_name);
+  const bool old_client = parser_ && parser_->is_header_done() && parser_->get().version() < 11;
+  if (!keep_alive_)
+    m.set(http::field::connection, "close");
+  else if (old_client)
+    m.set(http::field::connection, "keep-alive");
+  stream_.expires_after(context_.limits.write_timeout);
+  http::async_write(stream_, reply_.message,
+                    beast::bind_front_handler(&Session::on_head_written, shared_from_this()));
+}
+
+void Session::on_head_written(beast::error_code ec, std::size_t) {
+  if (ec && ec != http::error::end_of_stream) return close();
+  if (reply_.file && reply_.length > 0) return send_file();
+  finish_response();
+}
+
+void Session::send_file() {
+  auto& socket = stream_.socket();
+  while (reply_.length > 0) {
+    auto offset = static_cast<off_t>(reply_.offset);
+    const auto n = ::sendfile(socket.native_handle(), reply_.file.get(), &offset,
+                              std::min<std::uint64_t>(reply_.length, sendfile_chunk));
+    if (n > 0) {
+      reply_.offset += static_cast<std::uint64_t>(n);
+      reply_.length -= static_cast<std::uint64_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) {
+      socket.async_wait(tcp::socket::wait_write,
+                        [self = shared_from_this()](beast::error_code ec) {
+                          if (ec) return self->close();
+                          self->send_file();
+                        });
+      return;
+    }
+    // An error, or the file shrank under us: the promised length cannot be kept.
+    spdlog::warn("sendfile to {} stopped with {} bytes left", client_, reply_.length);
+    return close();
+  }
+  finish_response();
+}
+
+void Session::finish_response() {
+  log_request(reply_.message.result_int());
+  busy_ = false;
+  reply_ = Reply{};
+  if (!keep_alive_ || stopping_) return linger_close();
+  read_request();
+}
+
+void Session::log_request(unsigned status) {
+  if (!context_.access_log.enabled()) return;
+  context_.access_log.write(AccessRecord{client_, request_line_, status, body_bytes_, referer_,
+                                         user_agent_, std::time(nullptr)});
+}
+
+// Half-close, then read until the client closes (or a short timeout), so unread request
+// bytes do not make the kernel reset the connection before the client has the response.
+void Session::linger_close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) return close();
+  stream_.expires_after(linger_timeout);
+  stream_.async_read_some(net::buffer(drain_),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) return self->close();
+                            self->linger_close();
+                          });
+}
+
+void Session::close() { stream_.close(); }
+
+}  // namespace dualhttpd

@@ -1,0 +1,196 @@
+#include "dualhttpd/static_handler.hpp"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include <fmt/format.h>
+
+#include "dualhttpd/byte_range.hpp"
+#include "dualhttpd/conditional.hpp"
+#include "dualhttpd/http_date.hpp"
+#include "dualhttpd/target_path.hpp"
+
+namespace dualhttpd {
+
+namespace {
+
+constexpr std::string_view allowed_methods = "GET, HEAD, OPTIONS";
+
+// As nginx's static module: what an open() error means to a client.
+http::status status_for_errno(int error) {
+  switch (error) {
+    case ENOENT:
+    case ENOTDIR:
+      return http::status::not_found;
+    case EACCES:
+    case EPERM:
+    case EXDEV:  // a symlink that leaves the docroot
+    case ELOOP:
+      return http::status::forbidden;
+    case ENAMETOOLONG:
+      return http::status::uri_too_long;
+    default:
+      return http::status::internal_server_error;
+  }
+}
+
+Reply status_only(http::status status) {
+  Reply reply;
+  reply.message.result(status);
+  reply.message.content_length(0);
+  return reply;
+}
+
+Reply method_reply(http::verb method) {
+  if (method == http::verb::options) {
+    auto reply = status_only(http::status::ok);
+    reply.message.set(http::field::allow, allowed_methods);
+    return reply;
+  }
+  if (method == http::verb::unknown) return error_reply(http::status::not_implemented);
+  auto reply = error_reply(http::status::method_not_allowed);
+  reply.message.set(http::field::allow, allowed_methods);
+  return reply;
+}
+
+// RFC 9112 §3.2: a 1.1 request has exactly one Host; so may a 1.0 one.
+bool host_is_valid(const http::request_header<>& request) {
+  const auto hosts = request.count(http::field::host);
+  return hosts == 1 || (hosts == 0 && request.version() < 11);
+}
+
+std::string_view header(const http::request_header<>& request, http::field field) {
+  const auto it = request.find(field);
+  return it == request.end() ? std::string_view{} : std::string_view(it->value());
+}
+
+}  // namespace
+
+int open_beneath(int dirfd, const std::string& relative) {
+  open_how how{};
+  how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  const char* path = relative.empty() ? "." : relative.c_str();
+  const long fd = ::syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+  return fd < 0 ? -errno : static_cast<int>(fd);
+}
+
+StaticHandler::StaticHandler(UniqueFd docroot, std::shared_ptr<const MimeTypes> mime)
+    : docroot_(std::move(docroot)), mime_(std::move(mime)) {}
+
+Reply StaticHandler::handle(const http::request_header<>& request) const {
+  if (!host_is_valid(request)) return error_reply(http::status::bad_request);
+  const auto method = request.method();
+  const bool readable = method == http::verb::get || method == http::verb::head;
+  if (request.target() == "*")
+    return method == http::verb::options ? method_reply(method)
+                                         : error_reply(http::status::bad_request);
+  const auto target = map_target(request.target());
+  switch (target.verdict) {
+    case TargetVerdict::bad_request:
+      return error_reply(http::status::bad_request);
+    case TargetVerdict::forbidden:
+      return error_reply(http::status::forbidden);
+    case TargetVerdict::not_found:
+      return error_reply(http::status::not_found);
+    case TargetVerdict::ok:
+      break;
+  }
+  if (!readable) return method_reply(method);
+  const auto redirect =
+      target.raw_path + "/" + (target.query.empty() ? std::string() : "?" + target.query);
+  auto reply = serve_path(request, target.relative, target.trailing_slash, redirect);
+  // A 304 has no body and, as httpd sends it, no Content-Length either.
+  if (method == http::verb::head && reply.message.result() != http::status::not_modified)
+    strip_body_for_head(reply);
+  return reply;
+}
+
+Reply StaticHandler::serve_path(const http::request_header<>& request, const std::string& relative,
+                                bool trailing_slash, const std::string& redirect_to) const {
+  const int fd = open_beneath(docroot_.get(), relative);
+  if (fd < 0) return error_reply(status_for_errno(-fd));
+  UniqueFd file(fd);
+  struct stat st {};
+  if (::fstat(file.get(), &st) != 0) return error_reply(status_for_errno(errno));
+  if (S_ISREG(st.st_mode)) {
+    if (trailing_slash) return error_reply(http::status::not_found);
+    return serve_file(request, std::move(file), relative);
+  }
+  if (!S_ISDIR(st.st_mode)) return error_reply(http::status::forbidden);
+  if (!trailing_slash) {
+    // Path only: rebuilding the URL from Host would mangle IPv6 literals and zones.
+    auto reply = error_reply(http::status::moved_permanently, "The document has moved.");
+    reply.message.set(http::field::location, redirect_to);
+    return reply;
+  }
+  const auto index = relative.empty() ? std::string("index.html") : relative + "/index.html";
+  const int index_fd = open_beneath(docroot_.get(), index);
+  if (index_fd < 0) {
+    const auto status = status_for_errno(-index_fd);
+    // A directory without an index is not listed (no autoindex): 403, as httpd.
+    return error_reply(status == http::status::not_found ? http::status::forbidden : status);
+  }
+  UniqueFd index_file(index_fd);
+  if (::fstat(index_file.get(), &st) != 0 || !S_ISREG(st.st_mode))
+    return error_reply(http::status::forbidden);
+  return serve_file(request, std::move(index_file), index);
+}
+
+Reply StaticHandler::serve_file(const http::request_header<>& request, UniqueFd file,
+                                const std::string& name) const {
+  struct stat st {};
+  ::fstat(file.get(), &st);
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  const Validators current{make_etag(size, st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec),
+                           st.st_mtim.tv_sec};
+  const Preconditions pre{header(request, http::field::if_match),
+                          header(request, http::field::if_none_match),
+                          header(request, http::field::if_modified_since),
+                          header(request, http::field::if_unmodified_since)};
+  const bool get = request.method() == http::verb::get;
+  Reply reply;
+  switch (evaluate_preconditions(pre, current, true)) {
+    case ConditionalOutcome::not_modified:
+      reply.message.result(http::status::not_modified);
+      break;
+    case ConditionalOutcome::precondition_failed:
+      return error_reply(http::status::precondition_failed);
+    case ConditionalOutcome::proceed:
+      break;
+  }
+  auto& m = reply.message;
+  m.set(http::field::last_modified, format_http_date(current.last_modified));
+  m.set(http::field::etag, current.etag);
+  if (m.result() == http::status::not_modified) return reply;
+  m.set(http::field::accept_ranges, "bytes");
+  m.set(http::field::content_type, mime_->content_type(name));
+  ByteRange range{0, size};
+  const auto range_header = header(request, http::field::range);
+  if (get && !range_header.empty() && if_range_allows(header(request, http::field::if_range), current)) {
+    const auto decision = evaluate_range(range_header, size);
+    if (decision.verdict == RangeVerdict::unsatisfiable) {
+      auto refused = error_reply(http::status::range_not_satisfiable);
+      refused.message.set(http::field::content_range, fmt::format("bytes */{}", size));
+      return refused;
+    }
+    if (decision.verdict == RangeVerdict::partial) {
+      range = decision.range;
+      m.result(http::status::partial_content);
+      m.set(http::field::content_range,
+            fmt::format("bytes {}-{}/{}", range.first, range.last(), size));
+    }
+  }
+  m.content_length(range.length);
+  reply.file = std::move(file);
+  reply.offset = range.first;
+  reply.length = range.length;
+  return reply;
+}
+
+}  // namespace dualhttpd
