@@ -65,10 +65,12 @@ Problem not_assigned(const Listener& l, const MachineSnapshot& machine) {
   const auto disabled = v6_disabled_interfaces(machine);
   if (fam == Family::ipv6 && !disabled.empty())
     cause += fmt::format("; note that IPv6 is disabled on {}", disabled);
+  const auto dev = l.scope_id ? l.ifname : std::string("IFACE");
   return {l.spec.text, cause,
-          fmt::format("add it first (`ip addr add {}/{} dev IFACE`), or listen on an address this "
+          fmt::format("add it first (`ip addr add {}/{} dev {}`), or listen on an address this "
                       "machine has: {}",
-                      addr.to_string(), fam == Family::ipv6 ? 64 : 24, address_list(machine, fam))};
+                      addr.to_string(), fam == Family::ipv6 ? 64 : 24, dev,
+                      address_list(machine, fam))};
 }
 
 Problem on_other_interface(const Listener& l, const MachineSnapshot& machine) {

@@ -135,7 +135,8 @@ std::optional<Problem> overlap(const Listener& earlier, const Listener& later) {
       return Problem{b.text,
                      fmt::format("{} already accepts connections to every {} address on port {}, "
                                  "{} included; the kernel would refuse the second with EADDRINUSE",
-                                 wild.text, family_name(wild.family()), port, specific.to_string()),
+                                 wild.text, wild.family() == Family::ipv6 ? "IPv6" : "IPv4", port,
+                                 specific.to_string()),
                      fmt::format("keep only {} or only {}", wild.text, specific.text),
                      ProblemKind::config};
     }

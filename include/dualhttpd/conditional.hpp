@@ -14,10 +14,10 @@ struct Validators {
 };
 
 struct Preconditions {  // header values; empty when the header is absent
-  std::string_view if_match;
-  std::string_view if_none_match;
-  std::string_view if_modified_since;
-  std::string_view if_unmodified_since;
+  std::string_view if_match = {};
+  std::string_view if_none_match = {};
+  std::string_view if_modified_since = {};
+  std::string_view if_unmodified_since = {};
 };
 
 enum class ConditionalOutcome { proceed, not_modified, precondition_failed };

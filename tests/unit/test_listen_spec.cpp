@@ -1,0 +1,137 @@
+#include <doctest/doctest.h>
+
+#include "dualhttpd/listen_spec.hpp"
+
+using namespace dualhttpd;
+
+namespace {
+
+struct Good {
+  const char* text;
+  const char* canonical;  // of the first spec
+  const char* zone;
+  unsigned port;
+  std::size_t count;
+};
+
+struct Bad {
+  const char* text;
+  const char* reason_contains;
+};
+
+}  // namespace
+
+TEST_CASE("listen specs that parse") {
+  const Good cases[] = {
+      {"[2001:db8::24]:80", "[2001:db8::24]:80", "", 80, 1},
+      {"[2001:db8:21c::24]:8080", "[2001:db8:21c::24]:8080", "", 8080, 1},
+      {"[2001:0db8:0000::0024]:80", "[2001:db8::24]:80", "", 80, 1},
+      {"[2001:DB8::ABCD]:443", "[2001:db8::abcd]:443", "", 443, 1},
+      {"[::1]:8080", "[::1]:8080", "", 8080, 1},
+      {"[::]:8080", "[::]:8080", "", 8080, 1},
+      {"[::]:1", "[::]:1", "", 1, 1},
+      {"[::]:65535", "[::]:65535", "", 65535, 1},
+      {"[fe80::a00:27ff:fe51:575%enp0s8]:80", "[fe80::a00:27ff:fe51:575%enp0s8]:80", "enp0s8", 80, 1},
+      {"[fe80::1%2]:80", "[fe80::1%2]:80", "2", 80, 1},
+      {"[fe80::1%br-lan.10]:80", "[fe80::1%br-lan.10]:80", "br-lan.10", 80, 1},
+      {"[fe80::1%veth0@if3]:80", "[fe80::1%veth0@if3]:80", "veth0@if3", 80, 1},
+      {"[::ffff:192.0.2.1]:80", "[::ffff:192.0.2.1]:80", "", 80, 1},
+      {"192.0.2.10:80", "192.0.2.10:80", "", 80, 1},
+      {"127.0.0.1:8080", "127.0.0.1:8080", "", 8080, 1},
+      {"0.0.0.0:8080", "0.0.0.0:8080", "", 8080, 1},
+      {"198.51.100.24:00080", "198.51.100.24:80", "", 80, 1},
+      {"255.255.255.255:1", "255.255.255.255:1", "", 1, 1},
+      {"8080", "[::]:8080", "", 8080, 2},
+      {"80", "[::]:80", "", 80, 2},
+      {"65535", "[::]:65535", "", 65535, 2},
+  };
+  for (const auto& c : cases) {
+    const std::string input = c.text;
+    CAPTURE(input);
+    const auto parsed = parse_listen_spec(c.text);
+    REQUIRE(parsed.ok());
+    REQUIRE(parsed.specs.size() == c.count);
+    CHECK(parsed.specs[0].to_string() == c.canonical);
+    CHECK(parsed.specs[0].zone == c.zone);
+    CHECK(parsed.specs[0].port == c.port);
+    CHECK(parsed.specs[0].text == c.text);
+  }
+}
+
+TEST_CASE("a bare port means [::]:PORT and 0.0.0.0:PORT") {
+  const auto parsed = parse_listen_spec("8080");
+  REQUIRE(parsed.specs.size() == 2);
+  CHECK(parsed.specs[0].family() == Family::ipv6);
+  CHECK(parsed.specs[0].address.is_unspecified());
+  CHECK(parsed.specs[1].to_string() == "0.0.0.0:8080");
+  CHECK(parsed.specs[1].family() == Family::ipv4);
+}
+
+TEST_CASE("listen specs that are refused, each with its reason") {
+  const Bad cases[] = {
+      {"", "empty"},
+      {"2001:db8::24:80", "needs brackets: write [2001:db8::24]:80"},
+      {"fe80::1:8080", "needs brackets: write [fe80::1]:8080"},
+      {"::1:8080", "needs brackets"},
+      {"2001:db8::zz:80", "needs brackets"},
+      {"0", "port 0 is out of range"},
+      {"65536", "port 65536 is out of range"},
+      {"99999999999", "out of range"},
+      {"[::1]:0", "port 0 is out of range"},
+      {"[::1]:65536", "out of range"},
+      {"192.0.2.1:0", "out of range"},
+      {"[::1]:80x", "'80x' is not a port number"},
+      {"[::1]:-80", "not a port number"},
+      {"[::1]:+80", "not a port number"},
+      {"[::1]", "port is missing"},
+      {"[::1]:", "port is missing"},
+      {"[::1]80", "expected ':PORT'"},
+      {"[::1]x:80", "expected ':PORT'"},
+      {"[::1:80", "without a closing ']'"},
+      {"[2001:db8::g]:80", "not a numeric IPv6 address"},
+      {"[2001:db8:::1]:80", "not a numeric IPv6 address"},
+      {"[]:80", "not a numeric IPv6 address"},
+      {"[192.0.2.1]:80", "brackets are for IPv6 only: write 192.0.2.1:80"},
+      {"[fe80::1%]:80", "not an interface name"},
+      {"[fe80::1%eth 0]:80", "white space"},
+      {"[fe80::1%a/b]:80", "not an interface name"},
+      {"[fe80::1%abcdefghijklmnopq]:80", "not an interface name"},
+      {"192.0.2.1", "port is missing: write 192.0.2.1:80"},
+      {"192.0.2.1:", "port is missing"},
+      {"192.0.2:80", "not a numeric IPv4 address"},
+      {"192.0.2.256:80", "not a numeric IPv4 address"},
+      {"192.0.2.01:80", "not a numeric IPv4 address"},
+      {"localhost:80", "host names are not looked up"},
+      {"example.com:80", "host names are not looked up"},
+      {"*:80", "not a numeric IPv4 address"},
+      {":80", "not a numeric IPv4 address"},
+      {"http://[::1]:80/", "needs brackets"},
+      {" 80", "white space"},
+      {"80 ", "white space"},
+      {"abc", "neither a port nor an address"},
+      {"[::1]:80\n", "white space"},
+  };
+  for (const auto& c : cases) {
+    const std::string input = c.text;
+    CAPTURE(input);
+    const auto parsed = parse_listen_spec(c.text);
+    CHECK_FALSE(parsed.ok());
+    CHECK(parsed.specs.empty());
+    CHECK(parsed.error.find(c.reason_contains) != std::string::npos);
+  }
+}
+
+TEST_CASE("address classification") {
+  CHECK(IpAddress::parse("fe80::1")->is_link_local());
+  CHECK(IpAddress::parse("febf::1")->is_link_local());
+  CHECK_FALSE(IpAddress::parse("fec0::1")->is_link_local());
+  CHECK_FALSE(IpAddress::parse("2001:db8::1")->is_link_local());
+  CHECK(IpAddress::parse("169.254.1.1")->is_link_local());
+  CHECK(IpAddress::parse("::1")->is_loopback());
+  CHECK(IpAddress::parse("127.0.0.2")->is_loopback());
+  CHECK(IpAddress::parse("::")->is_unspecified());
+  CHECK(IpAddress::parse("0.0.0.0")->is_unspecified());
+  CHECK(IpAddress::parse("::ffff:192.0.2.1")->is_v4_mapped());
+  CHECK_FALSE(IpAddress::parse("fe80::1%eth0"));
+  CHECK_FALSE(IpAddress::parse("host.example"));
+}
