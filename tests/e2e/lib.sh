@@ -1,0 +1,142 @@
+# Helpers for the end-to-end tests: a fixture docroot, servers started and stopped by PID,
+# assertions that print what a user would see, and network namespaces that clean up.
+# Every test sources this file and is run by CTest with DUALHTTPD set to the binary.
+set -euo pipefail
+
+: "${DUALHTTPD:?set DUALHTTPD to the dualhttpd binary}"
+WORK=$(mktemp -d /tmp/dualhttpd-test.XXXXXX)
+PIDS=()
+NETNS=()
+FAILURES=0
+SKIP_CODE=77
+
+cleanup() {
+  local pid ns
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for ns in "${NETNS[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+pass() { printf 'ok    %s\n' "$*"; }
+fail() {
+  printf 'FAIL  %s\n' "$*"
+  FAILURES=$((FAILURES + 1))
+}
+finish() {
+  if [ "$FAILURES" -gt 0 ]; then
+    echo "$FAILURES check(s) failed"
+    exit 1
+  fi
+  echo "all checks passed"
+}
+
+require_root() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "skipped: needs root for network namespaces"
+    exit "$SKIP_CODE"
+  fi
+}
+
+# expect_eq WHAT EXPECTED ACTUAL
+expect_eq() {
+  if [ "$2" == "$3" ]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi
+}
+
+# expect_contains WHAT NEEDLE HAYSTACK
+expect_contains() {
+  if [[ "$3" == *"$2"* ]]; then pass "$1"; else fail "$1: [$2] not in:"$'\n'"$3"; fi
+}
+
+expect_not_contains() {
+  if [[ "$3" != *"$2"* ]]; then pass "$1"; else fail "$1: [$2] should not be in:"$'\n'"$3"; fi
+}
+
+# A port nobody listens on, from a range away from the usual ephemeral ports.
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$((20000 + RANDOM % 20000))
+    if [ -z "$(ss -Htan "sport = :$port" 2>/dev/null)" ]; then
+      echo "$port"
+      return
+    fi
+  done
+  echo "no free port found" >&2
+  return 1
+}
+
+# The fixture docroot: files of several types, a directory with and without an index,
+# a dotfile, names that need encoding, and symlinks inside and outside the docroot.
+make_docroot() {
+  local root=$WORK/root
+  mkdir -p "$root/docs" "$root/empty" "$root/.git" "$root/.well-known"
+  printf '<!DOCTYPE html><title>fixture</title><p>home</p>\n' >"$root/index.html"
+  printf 'docs index\n' >"$root/docs/index.html"
+  printf 'hello, world\n' >"$root/hello.txt"
+  printf 'body { color: red }\n' >"$root/style.css"
+  printf '{"a": 1}\n' >"$root/data.json"
+  printf 'secret\n' >"$root/.htaccess"
+  printf '[core]\n' >"$root/.git/config"
+  printf 'contact: mailto:security@example.com\n' >"$root/.well-known/security.txt"
+  printf 'dots in the middle\n' >"$root/a..b.txt"
+  printf 'space\n' >"$root/with space.txt"
+  printf 'caf\xc3\xa9\n' >"$root/café.txt"
+  printf 'UPPER\n' >"$root/UPPER.HTML"
+  head -c 100000 /dev/urandom >"$root/random.bin"
+  printf 'outside\n' >"$WORK/outside.txt"
+  ln -s hello.txt "$root/link-inside.txt"
+  ln -s "$WORK/outside.txt" "$root/link-outside.txt"
+  ln -s ../outside.txt "$root/link-up.txt"
+  echo "$root"
+}
+
+# start_server LOGFILE ARGS... : starts dualhttpd in the background (PID in SERVER_PID)
+# and waits until it has logged every listener, or exited.
+start_server() {
+  local log=$1
+  shift
+  "$DUALHTTPD" "$@" >"$log.out" 2>"$log" &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  for _ in $(seq 1 100); do
+    grep -q 'serving ' "$log" 2>/dev/null && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || return 1
+    sleep 0.05
+  done
+  return 1
+}
+
+# stop_server PID : SIGTERM, then the exit status in STOP_STATUS.
+stop_server() {
+  kill -TERM "$1" 2>/dev/null || true
+  STOP_STATUS=0
+  wait "$1" || STOP_STATUS=$?
+}
+
+# run_capture ARGS... : runs dualhttpd in the foreground; sets OUT, ERR and STATUS.
+run_capture() {
+  STATUS=0
+  "$DUALHTTPD" "$@" >"$WORK/run.out" 2>"$WORK/run.err" || STATUS=$?
+  OUT=$(cat "$WORK/run.out")
+  ERR=$(cat "$WORK/run.err")
+}
+
+# make_netns NAME : a network namespace of our own with lo up, removed at exit.
+make_netns() {
+  ip netns del "$1" 2>/dev/null || true
+  ip netns add "$1"
+  NETNS+=("$1")
+  ip -n "$1" link set lo up
+}
+
+# raw_request HOST PORT DATA : sends DATA as is over one TCP connection and prints what
+# comes back until the server closes (or 3 s pass).
+raw_request() {
+  local fd
+  exec {fd}<>"/dev/tcp/$1/$2"
+  printf '%b' "$3" >&"$fd"
+  timeout 3 cat <&"$fd" || true
+  exec {fd}>&-
+}
