@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The process as an operator sees it: defaults, --help/--version, exit statuses, graceful
+# stop with a response in flight, the shutdown timeout, and SIGHUP reopening the logs.
+source "$(dirname "$0")/lib.sh"
+SOURCE_DIR=$(cd "$(dirname "$0")/../.." && pwd)
+
+ROOT=$(make_docroot)
+# Larger than what loopback socket buffers hold, so a slow client keeps the server busy.
+head -c $((64 * 1024 * 1024)) /dev/urandom >"$ROOT/big.bin"
+
+echo "--- command line"
+run_capture --version
+expect_eq "--version exits 0" "0" "$STATUS"
+expect_contains "--version" "dualhttpd 0." "$OUT"
+run_capture --help
+expect_eq "--help exits 0" "0" "$STATUS"
+expect_contains "--help shows the listen forms" "[fe80::a00:27ff:fe51:575%enp0s8]:80" "$OUT"
+expect_contains "--help shows examples" "dualhttpd --check --listen" "$OUT"
+expect_contains "--help shows exit statuses" "3 a listener cannot be opened here" "$OUT"
+run_capture --no-such-option
+expect_eq "unknown option exits 2" "2" "$STATUS"
+run_capture --root "$WORK/missing" --check --listen "127.0.0.1:$(free_port)"
+expect_eq "missing docroot exits 2" "2" "$STATUS"
+expect_contains "missing docroot says so" "cannot serve $WORK/missing" "$ERR"
+expect_contains "missing docroot says why" "No such file or directory" "$ERR"
+
+echo "--- defaults: www/ of the checkout on [::1]:8080 and 127.0.0.1:8080"
+STATUS=0
+OUT=$(cd "$SOURCE_DIR" && "$DUALHTTPD" --check) || STATUS=$?
+expect_eq "default --check" "0" "$STATUS"
+expect_contains "default IPv6 listener" "ok: [::1]:8080 ipv6 interface=lo v6only=on" "$OUT"
+expect_contains "default IPv4 listener" "ok: 127.0.0.1:8080 ipv4 interface=lo" "$OUT"
+expect_contains "default docroot" "ok: docroot www" "$OUT"
+
+echo "--- --check and a real start agree on a good set"
+PORT=$(free_port)
+run_capture --root "$ROOT" --check --listen "[::1]:$PORT" --listen "$PORT"
+expect_eq "overlap refused by --check" "2" "$STATUS"
+run_capture --root "$ROOT" --listen "[::1]:$PORT" --listen "$PORT"
+expect_eq "overlap refused by a start" "2" "$STATUS"
+run_capture --root "$ROOT" --check --listen "$PORT"
+expect_eq "bare port passes --check" "0" "$STATUS"
+start_server "$WORK/err.log" --root "$ROOT" --access-log "$WORK/access.log" \
+  --error-log "$WORK/error.log" --listen "$PORT" || true
+for _ in $(seq 1 50); do grep -q serving "$WORK/error.log" 2>/dev/null && break; sleep 0.05; done
+expect_eq "bare port serves IPv6" "hello, world" "$(curl -sg "http://[::1]:$PORT/hello.txt")"
+expect_eq "bare port serves IPv4" "hello, world" "$(curl -sg "http://127.0.0.1:$PORT/hello.txt")"
+
+echo "--- SIGHUP reopens the logs"
+mv "$WORK/access.log" "$WORK/access.log.1"
+mv "$WORK/error.log" "$WORK/error.log.1"
+kill -HUP "$SERVER_PID"
+sleep 0.3
+curl -sg "http://[::1]:$PORT/style.css" >/dev/null
+sleep 0.2
+expect_contains "new access log gets new lines" "GET /style.css" "$(cat "$WORK/access.log" 2>/dev/null)"
+expect_not_contains "old access log keeps old lines only" "GET /style.css" "$(cat "$WORK/access.log.1")"
+expect_contains "old access log has the earlier lines" "GET /hello.txt" "$(cat "$WORK/access.log.1")"
+expect_contains "error log reopened" "reopening log files" "$(cat "$WORK/error.log.1" "$WORK/error.log" 2>/dev/null)"
+kill -0 "$SERVER_PID" && pass "still running after SIGHUP" || fail "SIGHUP killed the server"
+
+echo "--- SIGTERM finishes the response in flight"
+curl -sg --limit-rate 32M "http://[::1]:$PORT/big.bin" -o "$WORK/big.got" &
+CURL=$!
+sleep 0.5
+kill -TERM "$SERVER_PID"
+sleep 0.2
+REFUSED=0
+curl -sg --max-time 2 "http://127.0.0.1:$PORT/hello.txt" >/dev/null || REFUSED=$?
+expect_eq "new connections are refused while stopping" "7" "$REFUSED"
+CURL_STATUS=0
+wait "$CURL" || CURL_STATUS=$?
+expect_eq "in-flight download completes" "0" "$CURL_STATUS"
+if cmp -s "$WORK/big.got" "$ROOT/big.bin"; then pass "in-flight body complete"; else fail "in-flight body truncated"; fi
+STOP_STATUS=0
+wait "$SERVER_PID" || STOP_STATUS=$?
+expect_eq "exit status after SIGTERM" "0" "$STOP_STATUS"
+expect_contains "logs the stop" "stopping; finishing 1 connection(s)" "$(cat "$WORK/error.log")"
+
+echo "--- the shutdown timeout cuts a response that takes too long"
+PORT=$(free_port)
+start_server "$WORK/slow.log" --root "$ROOT" --access-log off --shutdown-timeout 1 \
+  --listen "127.0.0.1:$PORT" || { cat "$WORK/slow.log"; exit 1; }
+curl -sg --limit-rate 1M "http://127.0.0.1:$PORT/big.bin" -o /dev/null &
+SLOW=$!
+PIDS+=("$SLOW")
+sleep 0.5
+START=$(date +%s%N)
+stop_server "$SERVER_PID"
+ELAPSED_MS=$((($(date +%s%N) - START) / 1000000))
+expect_eq "exit status after the timeout" "0" "$STOP_STATUS"
+if [ "$ELAPSED_MS" -ge 900 ] && [ "$ELAPSED_MS" -lt 3000 ]; then
+  pass "stopped after the 1 s timeout (${ELAPSED_MS} ms)"
+else
+  fail "stop took ${ELAPSED_MS} ms, expected about 1000"
+fi
+expect_contains "logs the cut" "shutdown timeout: closing 1 connection(s)" "$(cat "$WORK/slow.log")"
+kill "$SLOW" 2>/dev/null || true
+finish
