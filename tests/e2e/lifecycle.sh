@@ -40,8 +40,10 @@ run_capture --root "$ROOT" --listen "[::1]:$PORT" --listen "$PORT"
 expect_eq "overlap refused by a start" "2" "$STATUS"
 run_capture --root "$ROOT" --check --listen "$PORT"
 expect_eq "bare port passes --check" "0" "$STATUS"
-start_server "$WORK/err.log" --root "$ROOT" --access-log "$WORK/access.log" \
-  --error-log "$WORK/error.log" --listen "$PORT" || true
+"$DUALHTTPD" --root "$ROOT" --access-log "$WORK/access.log" --error-log "$WORK/error.log" \
+  --listen "$PORT" &
+SERVER_PID=$!
+PIDS+=("$SERVER_PID")
 for _ in $(seq 1 50); do grep -q serving "$WORK/error.log" 2>/dev/null && break; sleep 0.05; done
 expect_eq "bare port serves IPv6" "hello, world" "$(curl -sg "http://[::1]:$PORT/hello.txt")"
 expect_eq "bare port serves IPv4" "hello, world" "$(curl -sg "http://127.0.0.1:$PORT/hello.txt")"
