@@ -30,7 +30,9 @@ std::string escape(std::string_view s) {
   return out;
 }
 
-std::string quoted_or_dash(std::string_view s) { return s.empty() ? "-" : escape(s); }
+std::string quoted_or_dash(std::string_view s) {
+  return s.empty() ? "-" : escape(s);
+}
 
 std::string log_time(std::time_t t) {
   std::tm tm{};

@@ -75,8 +75,10 @@ Problem not_assigned(const Listener& l, const MachineSnapshot& machine) {
 
 Problem on_other_interface(const Listener& l, const MachineSnapshot& machine) {
   std::string where, forms;
-  for (const auto& alt : zoned_alternatives(l.spec, machine)) forms += (forms.empty() ? "" : " or ") + alt;
-  for (const auto* h : machine.holders(l.spec.address)) where += (where.empty() ? "" : ", ") + h->ifname;
+  for (const auto& alt : zoned_alternatives(l.spec, machine))
+    forms += (forms.empty() ? "" : " or ") + alt;
+  for (const auto* h : machine.holders(l.spec.address))
+    where += (where.empty() ? "" : ", ") + h->ifname;
   return {l.spec.text,
           fmt::format("{} is not on {}; it is on {} ({})", l.spec.address.to_string(), l.ifname,
                       where, errno_text(EADDRNOTAVAIL)),
@@ -87,7 +89,8 @@ Problem address_not_available(const Listener& l, const MachineSnapshot& machine)
   const auto fam = l.spec.family();
   if (fam == Family::ipv6 && machine.ipv6_disabled_all)
     return ipv6_disabled(l, "on this machine", "net.ipv6.conf.all.disable_ipv6");
-  if (const auto* zone = machine.find_interface(l.ifname); zone && l.scope_id && zone->ipv6_disabled)
+  if (const auto* zone = machine.find_interface(l.ifname);
+      zone && l.scope_id && zone->ipv6_disabled)
     return ipv6_disabled(l, "on " + zone->name, "net.ipv6.conf." + zone->name + ".disable_ipv6");
   const auto holders = machine.holders(l.spec.address);
   if (holders.empty()) return not_assigned(l, machine);
@@ -105,9 +108,8 @@ Problem address_not_available(const Listener& l, const MachineSnapshot& machine)
 
 Problem address_in_use(const Listener& l, const std::optional<PortOwner>& owner) {
   const auto port = l.spec.port;
-  const std::string who =
-      owner ? fmt::format("{} (pid {}) holds it", owner->command, owner->pid)
-            : "this process cannot see which program holds it";
+  const std::string who = owner ? fmt::format("{} (pid {}) holds it", owner->command, owner->pid)
+                                : "this process cannot see which program holds it";
   return {l.spec.text,
           fmt::format("port {} is already in use on {}: {} ({})", port, l.spec.address.to_string(),
                       who, errno_text(EADDRINUSE)),
@@ -136,11 +138,11 @@ Problem permission_denied(const Listener& l, const MachineSnapshot& machine) {
 }
 
 Problem no_ipv6_in_kernel(const Listener& l) {
-  return {l.spec.text,
-          fmt::format("this kernel has no IPv6: socket(AF_INET6) fails ({})",
-                      errno_text(EAFNOSUPPORT)),
-          "look for ipv6.disable=1 in /proc/cmdline and check that /proc/sys/net/ipv6 exists; "
-          "or listen on an IPv4 address instead"};
+  return {
+      l.spec.text,
+      fmt::format("this kernel has no IPv6: socket(AF_INET6) fails ({})", errno_text(EAFNOSUPPORT)),
+      "look for ipv6.disable=1 in /proc/cmdline and check that /proc/sys/net/ipv6 exists; "
+      "or listen on an IPv4 address instead"};
 }
 
 }  // namespace

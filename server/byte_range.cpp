@@ -1,8 +1,8 @@
 #include "dualhttpd/byte_range.hpp"
 
+#include <strings.h>
 #include <charconv>
 #include <optional>
-#include <strings.h>
 
 namespace dualhttpd {
 

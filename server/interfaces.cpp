@@ -91,8 +91,8 @@ void read_interfaces(MachineSnapshot& snap) {
   for (auto* ifa = list; ifa; ifa = ifa->ifa_next) {
     const unsigned index = ::if_nametoindex(ifa->ifa_name);
     if (!snap.find_interface(ifa->ifa_name)) {
-      const auto v6off = read_int(std::string("/proc/sys/net/ipv6/conf/") + ifa->ifa_name +
-                                  "/disable_ipv6");
+      const auto v6off =
+          read_int(std::string("/proc/sys/net/ipv6/conf/") + ifa->ifa_name + "/disable_ipv6");
       snap.interfaces.push_back(NetInterface{index, ifa->ifa_name, (ifa->ifa_flags & IFF_UP) != 0,
                                              v6off.value_or(0) == 1});
     }

@@ -6,7 +6,9 @@
 
 namespace dualhttpd {
 
-std::string_view family_name(Family family) { return family == Family::ipv4 ? "ipv4" : "ipv6"; }
+std::string_view family_name(Family family) {
+  return family == Family::ipv4 ? "ipv4" : "ipv6";
+}
 
 namespace {
 

@@ -13,7 +13,8 @@ namespace {
 constexpr std::size_t max_zone_length = 15;  // IFNAMSIZ - 1
 
 bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 bool valid_zone(std::string_view zone) {
@@ -91,15 +92,16 @@ ListenParse parse_unbracketed(std::string_view text) {
     return failure("an IPv6 address needs brackets, as in [2001:db8::24]:80");
   }
   if (colons == 0) {
-    if (IpAddress::parse_v4(text)) return failure(fmt::format("the port is missing: write {}:80", text));
+    if (IpAddress::parse_v4(text))
+      return failure(fmt::format("the port is missing: write {}:80", text));
     return failure(fmt::format("'{}' is neither a port nor an address", text));
   }
   const auto colon = text.find(':');
   const auto host = text.substr(0, colon);
   const auto address = IpAddress::parse_v4(host);
   if (!address)
-    return failure(fmt::format(
-        "'{}' is not a numeric IPv4 address (host names are not looked up)", host));
+    return failure(
+        fmt::format("'{}' is not a numeric IPv4 address (host names are not looked up)", host));
   std::string why;
   const auto port = parse_port(text.substr(colon + 1), why);
   if (!port) return failure(why);
@@ -114,7 +116,9 @@ std::string format_endpoint(const IpAddress& address, std::string_view zone, std
   return fmt::format("[{}%{}]:{}", address.to_string(), zone, port);
 }
 
-std::string ListenSpec::to_string() const { return format_endpoint(address, zone, port); }
+std::string ListenSpec::to_string() const {
+  return format_endpoint(address, zone, port);
+}
 
 std::string_view listen_spec_forms() {
   return "[2001:db8::24]:80, 192.0.2.10:80, [fe80::a00:27ff:fe51:575%enp0s8]:80, [::]:80, "

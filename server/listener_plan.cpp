@@ -68,13 +68,13 @@ Problem zone_not_allowed(const ListenSpec& spec) {
 }
 
 Problem unknown_zone(const ListenSpec& spec, const MachineSnapshot& machine) {
-  Problem p{spec.text,
-            fmt::format("there is no interface {} '{}' on this machine (interfaces: {})",
-                        std::isdigit(static_cast<unsigned char>(spec.zone[0])) ? "with index"
-                                                                                : "named",
-                        spec.zone, machine.interface_names()),
-            {},
-            ProblemKind::bind};
+  Problem p{
+      spec.text,
+      fmt::format("there is no interface {} '{}' on this machine (interfaces: {})",
+                  std::isdigit(static_cast<unsigned char>(spec.zone[0])) ? "with index" : "named",
+                  spec.zone, machine.interface_names()),
+      {},
+      ProblemKind::bind};
   const auto alternatives = zoned_alternatives(spec, machine);
   p.fix = alternatives.empty()
               ? fmt::format("use one of the interfaces above after '%' (see `ip -6 addr`)")
@@ -127,15 +127,19 @@ std::optional<Problem> overlap(const Listener& earlier, const Listener& later) {
   const auto port = b.port;
   if (a.family() == b.family()) {
     if (same_endpoint(earlier, later))
-      return Problem{b.text, fmt::format("{} is listed twice (also as '{}')", b.to_string(), a.text),
+      return Problem{b.text,
+                     fmt::format("{} is listed twice (also as '{}')", b.to_string(), a.text),
                      "list each address and port once", ProblemKind::config};
     if (a.address.is_unspecified() != b.address.is_unspecified()) {
       const auto& wild = a.address.is_unspecified() ? a : b;
       const auto& specific = a.address.is_unspecified() ? b : a;
+      const auto wild_name = wild.text == wild.to_string()
+                                 ? wild.text
+                                 : fmt::format("{} ({})", wild.text, wild.to_string());
       return Problem{b.text,
                      fmt::format("{} already accepts connections to every {} address on port {}, "
                                  "{} included; the kernel would refuse the second with EADDRINUSE",
-                                 wild.text, wild.family() == Family::ipv6 ? "IPv6" : "IPv4", port,
+                                 wild_name, wild.family() == Family::ipv6 ? "IPv6" : "IPv4", port,
                                  specific.to_string()),
                      fmt::format("keep only {} or only {}", wild.text, specific.text),
                      ProblemKind::config};
@@ -156,10 +160,14 @@ std::optional<Problem> overlap(const Listener& earlier, const Listener& later) {
 
 std::string Listener::describe() const {
   return fmt::format("{} {} interface={} v6only={}", spec.to_string(), family_name(spec.family()),
-                     ifname, spec.family() == Family::ipv4 ? "n/a" : v6only ? "on" : "off");
+                     ifname,
+                     spec.family() == Family::ipv4 ? "n/a"
+                     : v6only                      ? "on"
+                                                   : "off");
 }
 
-std::vector<std::string> zoned_alternatives(const ListenSpec& spec, const MachineSnapshot& machine) {
+std::vector<std::string> zoned_alternatives(const ListenSpec& spec,
+                                            const MachineSnapshot& machine) {
   std::vector<std::string> out;
   for (const auto* h : machine.holders(spec.address))
     out.push_back(format_endpoint(spec.address, h->ifname, spec.port));

@@ -40,7 +40,9 @@ audio/mpeg mp3
 
 }  // namespace
 
-MimeTypes::MimeTypes() { load_text(builtin); }
+MimeTypes::MimeTypes() {
+  load_text(builtin);
+}
 
 bool MimeTypes::load_file(const std::string& path) {
   std::ifstream in(path);

@@ -8,7 +8,8 @@ namespace dualhttpd {
 
 namespace {
 
-constexpr const char* footer = R"(LISTEN SPECS (httpd's Listen syntax; numeric only, never looked up in DNS)
+constexpr const char* footer =
+    R"(LISTEN SPECS (httpd's Listen syntax; numeric only, never looked up in DNS)
   [2001:db8::24]:80                 one IPv6 address
   192.0.2.10:80                     one IPv4 address
   [fe80::a00:27ff:fe51:575%enp0s8]:80
@@ -31,7 +32,9 @@ See README.md for the bind errors, their causes and fixes.)";
 
 }  // namespace
 
-std::vector<std::string> default_listen() { return {"[::1]:8080", "127.0.0.1:8080"}; }
+std::vector<std::string> default_listen() {
+  return {"[::1]:8080", "127.0.0.1:8080"};
+}
 
 ParsedOptions parse_options(int argc, char** argv) {
   ParsedOptions out;
@@ -51,7 +54,8 @@ ParsedOptions parse_options(int argc, char** argv) {
                "check the listeners (with a trial bind) and the docroot, then exit");
   app.add_option("--access-log", o.access_log, "combined-format access log: FILE, - or off")
       ->type_name("FILE|-|off");
-  app.add_option("--error-log", o.error_log, "error log: FILE or - for stderr")->type_name("FILE|-");
+  app.add_option("--error-log", o.error_log, "error log: FILE or - for stderr")
+      ->type_name("FILE|-");
   app.add_option("--log-level", o.log_level, "error log level")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
   app.add_option("--mime-types", o.mime_types, "mime.types file to read")->type_name("FILE");

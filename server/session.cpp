@@ -48,14 +48,16 @@ std::string client_text(const tcp::socket& socket) {
 Session::Session(tcp::socket socket, SessionContext& context)
     : stream_(std::move(socket)), context_(context) {}
 
-Session::~Session() { context_.registry.remove(this); }
+Session::~Session() {
+  context_.registry.remove(this);
+}
 
 void Session::start() {
   context_.registry.add(shared_from_this());
   auto& socket = stream_.socket();
   beast::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);  // no 40 ms Nagle stall between head and body
-  socket.native_non_blocking(true, ec);       // sendfile() must never block the thread
+  socket.native_non_blocking(true, ec);        // sendfile() must never block the thread
   client_ = client_text(socket);
   net::dispatch(stream_.get_executor(),
                 beast::bind_front_handler(&Session::read_request, shared_from_this()));
@@ -140,11 +142,10 @@ void Session::send_file() {
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) {
-      socket.async_wait(tcp::socket::wait_write,
-                        [self = shared_from_this()](beast::error_code ec) {
-                          if (ec) return self->close();
-                          self->send_file();
-                        });
+      socket.async_wait(tcp::socket::wait_write, [self = shared_from_this()](beast::error_code ec) {
+        if (ec) return self->close();
+        self->send_file();
+      });
       return;
     }
     // An error, or the file shrank under us: the promised length cannot be kept.
@@ -182,6 +183,8 @@ void Session::linger_close() {
                           });
 }
 
-void Session::close() { stream_.close(); }
+void Session::close() {
+  stream_.close();
+}
 
 }  // namespace dualhttpd

@@ -63,8 +63,7 @@ int report_failure(const std::vector<Problem>& problems, const std::string& root
   if (!root_error.empty()) fmt::print(stderr, "dualhttpd: {}", root_error);
   const int code = config ? exit_usage : exit_bind;
   const auto count = problems.size() + (root_error.empty() ? 0 : 1);
-  fmt::print(stderr, "dualhttpd: {} problem{}; {} (exit status {})\n", count,
-             count == 1 ? "" : "s",
+  fmt::print(stderr, "dualhttpd: {} problem{}; {} (exit status {})\n", count, count == 1 ? "" : "s",
              check ? "the server would not start" : "nothing was started", code);
   return code;
 }
@@ -85,7 +84,8 @@ int serve(const Options& o, net::io_context& io, OpenListeners opened, UniqueFd 
   limits.keepalive_timeout = std::chrono::seconds(o.keepalive_timeout);
   limits.header_timeout = std::chrono::seconds(o.header_timeout);
   SessionContext context{handler, access_log, registry, limits};
-  const unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads =
+      o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   for (const auto& l : listeners) spdlog::info("listening on {}", l.describe());
   spdlog::info("serving {} with {} thread{}", root_path, threads, threads == 1 ? "" : "s");
   Server server(io, std::move(opened.acceptors), context, std::chrono::seconds(o.shutdown_timeout),
@@ -118,7 +118,8 @@ int run(const Options& o) {
   if (o.check)
     for (std::size_t i = 0; i < plan.listeners.size(); ++i)
       if (opened.bound[i]) fmt::print("ok: {}\n", plan.listeners[i].describe());
-  if (!problems.empty() || !root_error.empty()) return report_failure(problems, root_error, o.check);
+  if (!problems.empty() || !root_error.empty())
+    return report_failure(problems, root_error, o.check);
   if (o.check) {
     fmt::print("ok: docroot {}\ndualhttpd: {} listener{} would start\n", root_path,
                plan.listeners.size(), plan.listeners.size() == 1 ? "" : "s");

@@ -147,8 +147,8 @@ Reply StaticHandler::serve_file(const http::request_header<>& request, UniqueFd 
   struct stat st {};
   ::fstat(file.get(), &st);
   const auto size = static_cast<std::uint64_t>(st.st_size);
-  const Validators current{make_etag(size, st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec),
-                           st.st_mtim.tv_sec};
+  const Validators current{
+      make_etag(size, st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec), st.st_mtim.tv_sec};
   const Preconditions pre{header(request, http::field::if_match),
                           header(request, http::field::if_none_match),
                           header(request, http::field::if_modified_since),
@@ -172,7 +172,8 @@ Reply StaticHandler::serve_file(const http::request_header<>& request, UniqueFd 
   m.set(http::field::content_type, mime_->content_type(name));
   ByteRange range{0, size};
   const auto range_header = header(request, http::field::range);
-  if (get && !range_header.empty() && if_range_allows(header(request, http::field::if_range), current)) {
+  if (get && !range_header.empty() &&
+      if_range_allows(header(request, http::field::if_range), current)) {
     const auto decision = evaluate_range(range_header, size);
     if (decision.verdict == RangeVerdict::unsatisfiable) {
       auto refused = error_reply(http::status::range_not_satisfiable);

@@ -27,6 +27,8 @@ inline MachineSnapshot guest() {
   return m;
 }
 
-inline ListenSpec spec(const char* text) { return parse_listen_spec(text).specs.at(0); }
+inline ListenSpec spec(const char* text) {
+  return parse_listen_spec(text).specs.at(0);
+}
 
 }  // namespace dualhttpd::testing

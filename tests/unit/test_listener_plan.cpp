@@ -41,8 +41,9 @@ TEST_CASE("a link-local held by two interfaces offers both zones") {
   const auto p = plan({"[fe80::a00:27ff:fe51:575]:80"}, m);
   REQUIRE(p.problems.size() == 1);
   CHECK(has(p.problems[0].fix, "enp0s8 and enp0s3"));
-  CHECK(has(p.problems[0].fix, "[fe80::a00:27ff:fe51:575%enp0s8]:80 or "
-                               "[fe80::a00:27ff:fe51:575%enp0s3]:80"));
+  CHECK(has(p.problems[0].fix,
+            "[fe80::a00:27ff:fe51:575%enp0s8]:80 or "
+            "[fe80::a00:27ff:fe51:575%enp0s3]:80"));
 }
 
 TEST_CASE("a link-local nobody holds lists the link-local addresses that exist") {

@@ -32,8 +32,8 @@ TEST_CASE("the system's /etc/mime.types is read when present") {
 TEST_CASE("combined log format, IPv6 clients without brackets") {
   setenv("TZ", "UTC", 1);
   tzset();
-  AccessRecord r{"2001:db8:21c::25", "GET /a\"b HTTP/1.1", 200, 443, "", "curl/7.88.1",
-                 1'764'078'999};
+  AccessRecord r{"2001:db8:21c::25", "GET /a\"b HTTP/1.1", 200, 443, "",
+                 "curl/7.88.1",      1'764'078'999};
   CHECK(format_combined(r) ==
         "2001:db8:21c::25 - - [25/Nov/2025:13:56:39 +0000] \"GET /a\\\"b HTTP/1.1\" 200 443 \"-\" "
         "\"curl/7.88.1\"\n");
