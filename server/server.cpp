@@ -100,7 +100,9 @@ void Server::watch_shutdown(std::chrono::steady_clock::time_point deadline) {
   }
   if (std::chrono::steady_clock::now() >= deadline) {
     spdlog::warn("shutdown timeout: closing {} connection(s) still busy", context_.registry.size());
-    io_.stop();
+    // Closing the sockets ends their pending operations; run() returns once they are gone.
+    context_.registry.abort_all();
+    signals_.cancel();
     return;
   }
   shutdown_timer_.expires_after(shutdown_poll);

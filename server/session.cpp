@@ -70,6 +70,10 @@ void Session::stop() {
   });
 }
 
+void Session::abort() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] { self->close(); });
+}
+
 void Session::read_request() {
   if (stopping_) return close();
   parser_.emplace();

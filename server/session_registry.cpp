@@ -1,7 +1,5 @@
 #include "dualhttpd/session_registry.hpp"
 
-#include <vector>
-
 #include "dualhttpd/session.hpp"
 
 namespace dualhttpd {
@@ -21,14 +19,20 @@ std::size_t SessionRegistry::size() const {
   return sessions_.size();
 }
 
+std::vector<std::shared_ptr<Session>> SessionRegistry::live() const {
+  std::vector<std::shared_ptr<Session>> out;
+  std::lock_guard lock(mutex_);
+  for (const auto& [key, weak] : sessions_)
+    if (auto s = weak.lock()) out.push_back(std::move(s));
+  return out;
+}
+
 void SessionRegistry::stop_all() {
-  std::vector<std::shared_ptr<Session>> live;
-  {
-    std::lock_guard lock(mutex_);
-    for (auto& [key, weak] : sessions_)
-      if (auto s = weak.lock()) live.push_back(std::move(s));
-  }
-  for (auto& s : live) s->stop();
+  for (auto& s : live()) s->stop();
+}
+
+void SessionRegistry::abort_all() {
+  for (auto& s : live()) s->abort();
 }
 
 }  // namespace dualhttpd

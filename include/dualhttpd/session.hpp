@@ -46,6 +46,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void start();
   // Graceful: an idle connection closes now, a busy one after its response.
   void stop();
+  // Closes the connection now; pending operations end and the session goes away.
+  void abort();
 
  private:
   void read_request();

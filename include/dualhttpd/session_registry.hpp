@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 namespace dualhttpd {
 
@@ -18,8 +19,12 @@ class SessionRegistry {
   std::size_t size() const;
   // Asks every live session to finish the response in flight and close.
   void stop_all();
+  // Closes every live session now, whatever it is doing (the shutdown timeout).
+  void abort_all();
 
  private:
+  std::vector<std::shared_ptr<Session>> live() const;
+
   mutable std::mutex mutex_;
   std::unordered_map<const Session*, std::weak_ptr<Session>> sessions_;
 };
