@@ -1,18 +1,15 @@
 #include "dualhttpd/byte_range.hpp"
 
 #include <strings.h>
+
 #include <charconv>
 #include <optional>
+
+#include "dualhttpd/http_text.hpp"
 
 namespace dualhttpd {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::optional<std::uint64_t> number(std::string_view s) {
   if (s.empty() || s.size() > 19) return std::nullopt;
@@ -26,16 +23,16 @@ std::optional<std::uint64_t> number(std::string_view s) {
 
 RangeDecision evaluate_range(std::string_view header, std::uint64_t size) {
   RangeDecision out;
-  header = trim(header);
+  header = trim_ows(header);
   constexpr std::string_view unit = "bytes=";
   if (header.size() <= unit.size() || ::strncasecmp(header.data(), "bytes=", unit.size()) != 0)
     return out;
-  const auto spec = trim(header.substr(unit.size()));
+  const auto spec = trim_ows(header.substr(unit.size()));
   if (spec.find(',') != std::string_view::npos) return out;  // several ranges: whole file
   const auto dash = spec.find('-');
   if (dash == std::string_view::npos) return out;
-  const auto first_text = trim(spec.substr(0, dash));
-  const auto last_text = trim(spec.substr(dash + 1));
+  const auto first_text = trim_ows(spec.substr(0, dash));
+  const auto last_text = trim_ows(spec.substr(dash + 1));
   if (first_text.empty()) {  // suffix: the last N bytes
     const auto n = number(last_text);
     if (!n) return out;

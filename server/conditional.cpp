@@ -3,16 +3,11 @@
 #include <fmt/format.h>
 
 #include "dualhttpd/http_date.hpp"
+#include "dualhttpd/http_text.hpp"
 
 namespace dualhttpd {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::string_view opaque(std::string_view tag) {  // drops a weak prefix
   return tag.starts_with("W/") ? tag.substr(2) : tag;
@@ -20,11 +15,11 @@ std::string_view opaque(std::string_view tag) {  // drops a weak prefix
 
 // Does the comma-separated list `header` name `etag`? Strong comparison refuses weak tags.
 bool list_matches(std::string_view header, std::string_view etag, bool strong) {
-  header = trim(header);
+  header = trim_ows(header);
   if (header == "*") return true;
   while (!header.empty()) {
     const auto comma = header.find(',');
-    const auto item = trim(header.substr(0, comma));
+    const auto item = trim_ows(header.substr(0, comma));
     const bool weak = item.starts_with("W/");
     if (!(strong && weak) && opaque(item) == opaque(etag)) return true;
     if (comma == std::string_view::npos) break;
@@ -41,7 +36,7 @@ ConditionalOutcome evaluate_preconditions(const Preconditions& h, const Validato
     if (!list_matches(h.if_match, current.etag, true))
       return ConditionalOutcome::precondition_failed;
   } else if (!h.if_unmodified_since.empty()) {
-    const auto since = parse_http_date(trim(h.if_unmodified_since));
+    const auto since = parse_http_date(trim_ows(h.if_unmodified_since));
     if (since && current.last_modified > *since) return ConditionalOutcome::precondition_failed;
   }
   if (!h.if_none_match.empty()) {
@@ -49,14 +44,14 @@ ConditionalOutcome evaluate_preconditions(const Preconditions& h, const Validato
       return get_or_head ? ConditionalOutcome::not_modified
                          : ConditionalOutcome::precondition_failed;
   } else if (get_or_head && !h.if_modified_since.empty()) {
-    const auto since = parse_http_date(trim(h.if_modified_since));
+    const auto since = parse_http_date(trim_ows(h.if_modified_since));
     if (since && current.last_modified <= *since) return ConditionalOutcome::not_modified;
   }
   return ConditionalOutcome::proceed;
 }
 
 bool if_range_allows(std::string_view if_range, const Validators& current) {
-  if_range = trim(if_range);
+  if_range = trim_ows(if_range);
   if (if_range.empty()) return true;
   if (if_range.front() == '"') return if_range == current.etag;  // strong comparison only
   const auto date = parse_http_date(if_range);
