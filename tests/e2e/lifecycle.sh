@@ -32,6 +32,24 @@ expect_contains "default IPv6 listener" "ok: [::1]:8080 ipv6 interface=lo v6only
 expect_contains "default IPv4 listener" "ok: 127.0.0.1:8080 ipv4 interface=lo" "$OUT"
 expect_contains "default docroot" "ok: docroot www" "$OUT"
 
+echo "--- [::]:PORT is IPv6-only unless --ipv4-mapped"
+P6=$(free_port)
+start_server "$WORK/wild.log" --root "$ROOT" --access-log "$WORK/wild.access" --listen "[::]:$P6" ||
+  { cat "$WORK/wild.log"; exit 1; }
+expect_contains "[::] logs v6only=on" "listening on [::]:$P6 ipv6 interface=any v6only=on" "$(cat "$WORK/wild.log")"
+expect_eq "[::] serves IPv6" "hello, world" "$(curl -sg "http://[::1]:$P6/hello.txt")"
+V4_STATUS=0
+curl -sg --max-time 2 "http://127.0.0.1:$P6/hello.txt" >/dev/null || V4_STATUS=$?
+expect_eq "[::] refuses IPv4 (curl: connection refused)" "7" "$V4_STATUS"
+stop_server "$SERVER_PID"
+start_server "$WORK/mapped.log" --root "$ROOT" --access-log "$WORK/mapped.access" --ipv4-mapped \
+  --listen "[::]:$P6" || { cat "$WORK/mapped.log"; exit 1; }
+expect_contains "[::] with --ipv4-mapped logs v6only=off" "v6only=off" "$(cat "$WORK/mapped.log")"
+expect_eq "--ipv4-mapped serves IPv4" "hello, world" "$(curl -sg "http://127.0.0.1:$P6/hello.txt")"
+sleep 0.2
+expect_contains "mapped client logged as ::ffff:" "::ffff:127.0.0.1 - - [" "$(cat "$WORK/mapped.access")"
+stop_server "$SERVER_PID"
+
 echo "--- --check and a real start agree on a good set"
 PORT=$(free_port)
 run_capture --root "$ROOT" --check --listen "[::1]:$PORT" --listen "$PORT"
