@@ -124,7 +124,6 @@ MachineSnapshot read_machine_snapshot() {
   for (auto& a : parse_if_inet6(read_text("/proc/net/if_inet6"))) snap.addresses.push_back(a);
   snap.ipv6_available = kernel_has_ipv6();
   snap.ipv6_disabled_all = read_int("/proc/sys/net/ipv6/conf/all/disable_ipv6").value_or(0) == 1;
-  snap.nonlocal_bind_v6 = read_int("/proc/sys/net/ipv6/ip_nonlocal_bind").value_or(0) == 1;
   snap.unprivileged_port_start =
       read_int("/proc/sys/net/ipv4/ip_unprivileged_port_start").value_or(1024);
   return snap;

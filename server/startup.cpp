@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <thread>
@@ -99,6 +100,8 @@ int serve(const Options& o, net::io_context& io, OpenListeners opened, UniqueFd 
 }  // namespace
 
 int run(const Options& o) {
+  // sendfile(2) has no MSG_NOSIGNAL: a client that goes away must not kill the process.
+  std::signal(SIGPIPE, SIG_IGN);
   if (auto err = open_error_log(o.error_log, o.log_level); !err.empty()) {
     fmt::print(stderr, "dualhttpd: {}\n", err);
     return exit_usage;

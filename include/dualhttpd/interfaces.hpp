@@ -45,7 +45,6 @@ struct MachineSnapshot {
   std::vector<AssignedAddress> addresses;
   bool ipv6_available = true;      // the kernel can make AF_INET6 sockets at all
   bool ipv6_disabled_all = false;  // net.ipv6.conf.all.disable_ipv6 = 1
-  bool nonlocal_bind_v6 = false;   // net.ipv6.ip_nonlocal_bind = 1
   int unprivileged_port_start = 1024;
 
   const NetInterface* find_interface(std::string_view name) const;

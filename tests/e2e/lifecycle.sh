@@ -79,6 +79,19 @@ expect_contains "old access log has the earlier lines" "GET /hello.txt" "$(cat "
 expect_contains "error log reopened" "reopening log files" "$(cat "$WORK/error.log.1" "$WORK/error.log" 2>/dev/null)"
 kill -0 "$SERVER_PID" && pass "still running after SIGHUP" || fail "SIGHUP killed the server"
 
+echo "--- clients that go away mid-body do not hurt the server"
+for _ in 1 2 3; do
+  curl -sg --max-time 0.3 --limit-rate 1M "http://[::1]:$PORT/big.bin" -o /dev/null || true
+done
+for _ in $(seq 1 30); do  # ask for a large body and hang up at once: the server writes into a closed socket
+  exec {fd}<>"/dev/tcp/127.0.0.1/$PORT"
+  printf 'GET /big.bin HTTP/1.1\r\nHost: a\r\n\r\n' >&"$fd"
+  exec {fd}>&-
+done
+sleep 0.3
+kill -0 "$SERVER_PID" && pass "server survives clients that vanish (SIGPIPE)" || fail "server died when a client went away"
+expect_eq "and still serves" "hello, world" "$(curl -sg "http://[::1]:$PORT/hello.txt")"
+
 echo "--- SIGTERM finishes the response in flight"
 curl -sg --limit-rate 32M "http://[::1]:$PORT/big.bin" -o "$WORK/big.got" &
 CURL=$!
