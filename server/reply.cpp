@@ -43,7 +43,7 @@ Reply error_reply(http::status status, std::string_view detail) {
 }
 
 void strip_body_for_head(Reply& reply) {
-  reply.message.content_length(reply.body_bytes());
+  if (reply.file || !reply.message.body().empty()) reply.message.content_length(reply.body_bytes());
   reply.message.body().clear();
   reply.file.reset();
   reply.length = 0;

@@ -3,6 +3,9 @@
 #include <netinet/tcp.h>
 #include <sys/sendfile.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
@@ -152,8 +155,12 @@ void Session::send_file() {
       });
       return;
     }
-    // An error, or the file shrank under us: the promised length cannot be kept.
-    spdlog::warn("sendfile to {} stopped with {} bytes left", client_, reply_.length);
+    // The client went away, or the file shrank under us: the promised length cannot be kept.
+    const int error = n < 0 ? errno : 0;
+    const auto level =
+        error == EPIPE || error == ECONNRESET ? spdlog::level::debug : spdlog::level::warn;
+    spdlog::log(level, "sendfile to {} stopped with {} bytes left: {}", client_, reply_.length,
+                error ? std::strerror(error) : "the file is shorter than it was");
     return close();
   }
   finish_response();

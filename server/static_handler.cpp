@@ -105,9 +105,7 @@ Reply StaticHandler::handle(const http::request_header<>& request) const {
   const auto redirect =
       target.raw_path + "/" + (target.query.empty() ? std::string() : "?" + target.query);
   auto reply = serve_path(request, target.relative, target.trailing_slash, redirect);
-  // A 304 has no body and, as httpd sends it, no Content-Length either.
-  if (method == http::verb::head && reply.message.result() != http::status::not_modified)
-    strip_body_for_head(reply);
+  if (method == http::verb::head) strip_body_for_head(reply);
   return reply;
 }
 
@@ -167,7 +165,11 @@ Reply StaticHandler::serve_file(const http::request_header<>& request, UniqueFd 
   auto& m = reply.message;
   m.set(http::field::last_modified, format_http_date(current.last_modified));
   m.set(http::field::etag, current.etag);
-  if (m.result() == http::status::not_modified) return reply;
+  if (m.result() == http::status::not_modified) {
+    // No body, but the length a 200 would have (RFC 9110 §8.6 allows exactly that value).
+    m.content_length(size);
+    return reply;
+  }
   m.set(http::field::accept_ranges, "bytes");
   m.set(http::field::content_type, mime_->content_type(name));
   ByteRange range{0, size};

@@ -27,6 +27,7 @@ struct Reply {
 Reply error_reply(http::status status, std::string_view detail = {});
 
 // Drops the body but keeps the Content-Length a GET would have had (for HEAD).
+// A reply without a body (a 304) keeps the Content-Length it has.
 void strip_body_for_head(Reply& reply);
 
 }  // namespace dualhttpd

@@ -149,6 +149,7 @@ TEST_CASE("status codes a client relies on") {
   CHECK(not_modified.result() == http::status::not_modified);
   CHECK(not_modified.body().empty());
   CHECK(not_modified[http::field::etag] == etag);
+  CHECK(not_modified[http::field::content_length] == "13");
   const auto since =
       c.get("/hello.txt",
             {{http::field::if_modified_since, std::string(full[http::field::last_modified])}});
