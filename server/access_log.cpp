@@ -62,7 +62,8 @@ std::string AccessLog::reopen() {
   int fd = STDOUT_FILENO;
   if (target_ != "-") {
     fd = ::open(target_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return fmt::format("cannot open access log {}: {}", target_, std::strerror(errno));
+    if (fd < 0)
+      return fmt::format("cannot open access log {}: {}", target_, ::strerrordesc_np(errno));
   }
   std::lock_guard lock(mutex_);
   if (fd_ > STDERR_FILENO) ::close(fd_);

@@ -149,7 +149,7 @@ Problem no_ipv6_in_kernel(const Listener& l) {
 
 std::string errno_text(int error) {
   const char* name = ::strerrorname_np(error);
-  return fmt::format("{}: {}", name ? name : std::to_string(error), std::strerror(error));
+  return fmt::format("{}: {}", name ? name : std::to_string(error), ::strerrordesc_np(error));
 }
 
 Problem explain_bind_error(const Listener& listener, const std::string& stage, int error,

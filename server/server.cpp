@@ -4,6 +4,7 @@
 #include <boost/asio/dispatch.hpp>
 
 #include <csignal>
+#include <cstring>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -82,7 +83,7 @@ void Server::wait_for_signal() {
 
 void Server::begin_shutdown(int signal) {
   stopping_ = true;
-  spdlog::info("{}: stopping; finishing {} connection(s) within {} s", strsignal(signal),
+  spdlog::info("{}: stopping; finishing {} connection(s) within {} s", ::sigdescr_np(signal),
                context_.registry.size(), shutdown_timeout_.count());
   for (auto& a : acceptors_) {
     beast::error_code ignored;

@@ -160,7 +160,7 @@ void Session::send_file() {
     const auto level =
         error == EPIPE || error == ECONNRESET ? spdlog::level::debug : spdlog::level::warn;
     spdlog::log(level, "sendfile to {} stopped with {} bytes left: {}", client_, reply_.length,
-                error ? std::strerror(error) : "the file is shorter than it was");
+                error ? ::strerrordesc_np(error) : "the file is shorter than it was");
     return close();
   }
   finish_response();

@@ -33,7 +33,7 @@ std::string open_docroot(const std::string& path, UniqueFd& out) {
   if (fd < 0)
     return fmt::format(
         "cannot serve {}\n  cause: {}\n  fix:   point --root at the directory to serve\n", path,
-        std::strerror(errno));
+        ::strerrordesc_np(errno));
   out.reset(fd);
   return {};
 }

@@ -27,8 +27,8 @@ struct SessionLimits {
   std::chrono::seconds header_timeout{10};    // to receive a whole request head
   std::chrono::seconds keepalive_timeout{5};  // idle between requests
   std::chrono::seconds write_timeout{60};
-  std::uint32_t header_limit = 32 * 1024;
-  std::uint64_t body_limit = 64 * 1024;  // bodies on GET/HEAD are read and dropped
+  std::uint32_t header_limit = 32u * 1024;
+  std::uint64_t body_limit = 64u * 1024;  // bodies on GET/HEAD are read and dropped
 };
 
 struct SessionContext {
