@@ -28,7 +28,7 @@ struct SessionLimits {
   std::chrono::seconds keepalive_timeout{5};  // idle between requests
   std::chrono::seconds write_timeout{60};
   std::uint32_t header_limit = 32u * 1024;
-  std::uint64_t body_limit = 64u * 1024;  // bodies on GET/HEAD are read and dropped
+  std::uint64_t body_limit = std::uint64_t{64} * 1024;  // bodies on GET/HEAD are read and dropped
 };
 
 struct SessionContext {
