@@ -1,5 +1,6 @@
 #include "dualhttpd/options.hpp"
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "dualhttpd/exit_codes.hpp"
@@ -58,6 +59,9 @@ ParsedOptions parse_options(int argc, char** argv) {
       ->type_name("FILE|-");
   app.add_option("--log-level", o.log_level, "error log level")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--health-path", o.health_path,
+                 "path of the JSON health answer (client, local address, interface), or off")
+      ->type_name("PATH|off");
   app.add_option("--mime-types", o.mime_types, "mime.types file to read")->type_name("FILE");
   app.add_option("--shutdown-timeout", o.shutdown_timeout,
                  "seconds to finish in-flight responses on SIGTERM");
@@ -71,6 +75,11 @@ ParsedOptions parse_options(int argc, char** argv) {
     return out;
   }
   if (o.listen.empty()) o.listen = default_listen();
+  if (o.health_path != "off" && (o.health_path.empty() || o.health_path.front() != '/')) {
+    fmt::print(stderr, "dualhttpd: --health-path {}: a path starts with '/' (or use off)\n",
+               o.health_path);
+    out.exit_code = exit_usage;
+  }
   return out;
 }
 

@@ -11,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "dualhttpd/connection_info.hpp"
 #include "dualhttpd/http_date.hpp"
 
 namespace dualhttpd {
@@ -107,8 +108,18 @@ void Session::on_read(beast::error_code ec, std::size_t) {
                               request.version() / 10, request.version() % 10);
   referer_ = std::string(request[http::field::referer]);
   user_agent_ = std::string(request[http::field::user_agent]);
-  auto reply = context_.handler.handle(request.base());
+  auto reply = context_.health.matches(request.target())
+                   ? context_.health.answer(request.base(), health_view())
+                   : context_.handler.handle(request.base());
   send(std::move(reply), request.keep_alive() && !stopping_);
+}
+
+HealthView Session::health_view() const {
+  const auto& socket = stream_.socket();
+  beast::error_code ec;
+  auto view = describe_connection(socket.local_endpoint(ec), socket.remote_endpoint(ec));
+  view.uptime_s = context_.health.uptime_seconds();
+  return view;
 }
 
 void Session::send(Reply reply, bool keep_alive) {

@@ -84,7 +84,8 @@ int serve(const Options& o, net::io_context& io, OpenListeners opened, UniqueFd 
   SessionLimits limits;
   limits.keepalive_timeout = std::chrono::seconds(o.keepalive_timeout);
   limits.header_timeout = std::chrono::seconds(o.header_timeout);
-  SessionContext context{handler, access_log, registry, limits};
+  const HealthEndpoint health(o.health_path);
+  SessionContext context{handler, health, access_log, registry, limits};
   const unsigned threads =
       o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   for (const auto& l : listeners) spdlog::info("listening on {}", l.describe());

@@ -17,6 +17,7 @@ struct Options {
   std::string error_log = "-";
   std::string log_level = "info";
   std::string mime_types = "/etc/mime.types";
+  std::string health_path = "/healthz";
   unsigned shutdown_timeout = 10;
   unsigned keepalive_timeout = 5;
   unsigned header_timeout = 10;

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "dualhttpd/access_log.hpp"
+#include "dualhttpd/health.hpp"
 #include "dualhttpd/reply.hpp"
 #include "dualhttpd/session_registry.hpp"
 #include "dualhttpd/static_handler.hpp"
@@ -33,6 +34,7 @@ struct SessionLimits {
 
 struct SessionContext {
   const StaticHandler& handler;
+  const HealthEndpoint& health;
   AccessLog& access_log;
   SessionRegistry& registry;
   SessionLimits limits;
@@ -52,6 +54,7 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void read_request();
   void on_read(beast::error_code ec, std::size_t bytes);
+  HealthView health_view() const;
   void send(Reply reply, bool keep_alive);
   void on_head_written(beast::error_code ec, std::size_t bytes);
   void send_file();

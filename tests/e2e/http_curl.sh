@@ -118,6 +118,17 @@ expect_eq "Content-Length with chunked" "HTTP/1.1 400 Bad Request" "$(first_line
 BAD=$(raw_request 127.0.0.1 "$PORT" 'GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n' | tr -d '\r')
 expect_contains "400 closes the connection" "Connection: close" "$BAD"
 
+# /healthz: who connected, to which address and interface, over which family.
+H6=$(curl -sg "$V6/healthz")
+expect_contains "healthz status" '"status":"ok"' "$H6"
+expect_contains "healthz client" '"client":{"address":"::1","port":' "$H6"
+expect_contains "healthz local" "\"local\":{\"address\":\"::1\",\"port\":$PORT,\"interface\":\"lo\",\"zone\":null}" "$H6"
+expect_contains "healthz family" '"family":"ipv6"' "$H6"
+expect_eq "healthz JSON type" "application/json" "$(header Content-Type "$V4/healthz")"
+expect_contains "healthz over IPv4" '"family":"ipv4"' "$(curl -sg "$V4/healthz")"
+expect_contains "healthz as text" "reached 127.0.0.1:$PORT on lo over IPv4" "$(curl -sg -H 'Accept: text/plain' "$V4/healthz")"
+expect_eq "healthz HEAD" "200" "$(status -I "$V4/healthz")"
+
 # Keep-alive: curl reuses one connection for two URLs.
 REUSE=$(curl -sg -v "$V6/hello.txt" "$V6/style.css" 2>&1 >/dev/null)
 expect_contains "keep-alive reuse" "Re-using existing connection" "$REUSE"

@@ -34,16 +34,22 @@ expect_contains "default docroot" "ok: docroot www" "$OUT"
 
 echo "--- [::]:PORT is IPv6-only unless --ipv4-mapped"
 P6=$(free_port)
-start_server "$WORK/wild.log" --root "$ROOT" --access-log "$WORK/wild.access" --listen "[::]:$P6" ||
+start_server "$WORK/wild.log" --root "$ROOT" --access-log "$WORK/wild.access" --health-path off \
+  --listen "[::]:$P6" ||
   { cat "$WORK/wild.log"; exit 1; }
 expect_contains "[::] logs v6only=on" "listening on [::]:$P6 ipv6 interface=any v6only=on" "$(cat "$WORK/wild.log")"
 expect_eq "[::] serves IPv6" "hello, world" "$(curl -sg "http://[::1]:$P6/hello.txt")"
+expect_eq "--health-path off" "404" "$(curl -sg -o /dev/null -w '%{http_code}' "http://[::1]:$P6/healthz")"
 V4_STATUS=0
 curl -sg --max-time 2 "http://127.0.0.1:$P6/hello.txt" >/dev/null || V4_STATUS=$?
 expect_eq "[::] refuses IPv4 (curl: connection refused)" "7" "$V4_STATUS"
 stop_server "$SERVER_PID"
 start_server "$WORK/mapped.log" --root "$ROOT" --access-log "$WORK/mapped.access" --ipv4-mapped \
-  --listen "[::]:$P6" || { cat "$WORK/mapped.log"; exit 1; }
+  --health-path /status --listen "[::]:$P6" || { cat "$WORK/mapped.log"; exit 1; }
+MAPPED=$(curl -sg "http://127.0.0.1:$P6/status")
+expect_contains "healthz on a custom path" '"status":"ok"' "$MAPPED"
+expect_contains "a mapped client is reported as IPv4 and mapped" '"client":{"address":"127.0.0.1","port":' "$MAPPED"
+expect_contains "and said to be mapped" '"mapped":true' "$MAPPED"
 expect_contains "[::] with --ipv4-mapped logs v6only=off" "v6only=off" "$(cat "$WORK/mapped.log")"
 expect_eq "--ipv4-mapped serves IPv4" "hello, world" "$(curl -sg "http://127.0.0.1:$P6/hello.txt")"
 sleep 0.2
