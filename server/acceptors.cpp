@@ -3,6 +3,8 @@
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/socket_base.hpp>
 
+#include <netinet/in.h>
+
 #include "dualhttpd/bind_error.hpp"
 #include "dualhttpd/port_owner.hpp"
 
@@ -24,7 +26,7 @@ Problem explain(const Listener& l, const char* stage, const boost::system::error
 
 // Creates and binds one socket; on failure returns the problem and leaves `acceptor` closed.
 std::optional<Problem> bind_one(tcp::acceptor& acceptor, const Listener& l,
-                                const MachineSnapshot& machine) {
+                                const MachineSnapshot& machine, bool freebind) {
   const auto endpoint = endpoint_of(l);
   boost::system::error_code ec;
   acceptor.open(endpoint.protocol(), ec);
@@ -32,6 +34,13 @@ std::optional<Problem> bind_one(tcp::acceptor& acceptor, const Listener& l,
   // Explicit on every AF_INET6 socket: the system default (bindv6only) varies.
   if (l.spec.family() == Family::ipv6) acceptor.set_option(net::ip::v6_only(l.v6only), ec);
   if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec && freebind) {
+    if (l.spec.family() == Family::ipv6)
+      acceptor.set_option(net::detail::socket_option::boolean<IPPROTO_IPV6, IPV6_FREEBIND>(true),
+                          ec);
+    else
+      acceptor.set_option(net::detail::socket_option::boolean<IPPROTO_IP, IP_FREEBIND>(true), ec);
+  }
   if (ec) return explain(l, "setsockopt", ec, machine);
   acceptor.bind(endpoint, ec);
   if (ec) return explain(l, "bind", ec, machine);
@@ -52,11 +61,11 @@ tcp::endpoint endpoint_of(const Listener& l) {
 }
 
 OpenListeners open_listeners(net::io_context& io, const std::vector<Listener>& listeners,
-                             const MachineSnapshot& machine, bool listen) {
+                             const MachineSnapshot& machine, bool listen, bool freebind) {
   OpenListeners out;
   for (const auto& l : listeners) {
     out.acceptors.emplace_back(io);
-    auto problem = bind_one(out.acceptors.back(), l, machine);
+    auto problem = bind_one(out.acceptors.back(), l, machine, freebind);
     out.bound.push_back(!problem);
     if (problem) out.problems.push_back(std::move(*problem));
   }

@@ -9,6 +9,11 @@ namespace dualhttpd {
 
 namespace {
 
+Problem may_resolve(Problem p) {
+  p.may_resolve = true;
+  return p;
+}
+
 std::string address_list(const MachineSnapshot& machine, Family family) {
   std::string out;
   for (const auto& a : machine.addresses) {
@@ -32,8 +37,8 @@ Problem tentative(const Listener& l, const AssignedAddress& a) {
           fmt::format("{} is on {} but still tentative: duplicate address detection (DAD) has not "
                       "finished, and the kernel binds an address only after it has ({})",
                       a.address.to_string(), a.ifname, errno_text(EADDRNOTAVAIL)),
-          fmt::format("wait until `ip -6 addr show dev {}` no longer says 'tentative' (about a "
-                      "second), then start again; or add the address with 'nodad'",
+          fmt::format("start with --bind-wait SECONDS to wait for DAD (about a second; see `ip -6 "
+                      "addr show dev {}`), or add the address with 'nodad'",
                       a.ifname)};
 }
 
@@ -67,7 +72,8 @@ Problem not_assigned(const Listener& l, const MachineSnapshot& machine) {
     cause += fmt::format("; note that IPv6 is disabled on {}", disabled);
   const auto dev = l.scope_id ? l.ifname : std::string("IFACE");
   return {l.spec.text, cause,
-          fmt::format("add it first (`ip addr add {}/{} dev {}`), or listen on an address this "
+          fmt::format("add it first (`ip addr add {}/{} dev {}`; if it comes later, as at boot, "
+                      "use --bind-wait SECONDS or --freebind), or listen on an address this "
                       "machine has: {}",
                       addr.to_string(), fam == Family::ipv6 ? 64 : 24, dev,
                       address_list(machine, fam))};
@@ -93,13 +99,13 @@ Problem address_not_available(const Listener& l, const MachineSnapshot& machine)
       zone && l.scope_id && zone->ipv6_disabled)
     return ipv6_disabled(l, "on " + zone->name, "net.ipv6.conf." + zone->name + ".disable_ipv6");
   const auto holders = machine.holders(l.spec.address);
-  if (holders.empty()) return not_assigned(l, machine);
+  if (holders.empty()) return may_resolve(not_assigned(l, machine));
   for (const auto* h : holders)
     if (l.scope_id == 0 || h->ifindex == l.scope_id) {
       if (h->dad_failed()) return dad_failed(l, *h);
-      if (h->tentative()) return tentative(l, *h);
+      if (h->tentative()) return may_resolve(tentative(l, *h));
     }
-  if (l.scope_id != 0) return on_other_interface(l, machine);
+  if (l.scope_id != 0) return may_resolve(on_other_interface(l, machine));
   return {l.spec.text,
           fmt::format("the kernel cannot bind {} ({})", l.spec.address.to_string(),
                       errno_text(EADDRNOTAVAIL)),

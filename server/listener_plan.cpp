@@ -105,7 +105,11 @@ std::optional<Problem> check_one(const ListenSpec& spec, const MachineSnapshot& 
   if (!spec.zone.empty()) {
     if (!spec.address.is_link_local()) return zone_not_allowed(spec);
     const auto* iface = resolve_zone(spec, machine);
-    if (!iface) return unknown_zone(spec, machine);
+    if (!iface) {
+      auto problem = unknown_zone(spec, machine);
+      problem.may_resolve = true;  // the interface may not be there yet
+      return problem;
+    }
     out.scope_id = iface->index;
     out.ifname = iface->name;
     return std::nullopt;
@@ -164,6 +168,25 @@ std::string Listener::describe() const {
                      spec.family() == Family::ipv4 ? "n/a"
                      : v6only                      ? "on"
                                                    : "off");
+}
+
+std::vector<std::string> freebind_warnings(const std::vector<Listener>& listeners,
+                                           const MachineSnapshot& machine) {
+  std::vector<std::string> out;
+  for (const auto& l : listeners) {
+    if (l.spec.address.is_unspecified()) continue;
+    const auto holders = machine.holders(l.spec.address);
+    const bool usable = std::any_of(holders.begin(), holders.end(), [&](const auto* h) {
+      return h->usable() && (l.scope_id == 0 || h->ifindex == l.scope_id);
+    });
+    if (usable) continue;
+    out.push_back(fmt::format(
+        "--freebind: {} is not usable on this machine yet ({}); {} listens anyway, and "
+        "connections arrive only once the address is added and has passed DAD",
+        l.spec.address.to_string(), holders.empty() ? "on no interface" : "tentative or dadfailed",
+        l.spec.to_string()));
+  }
+  return out;
 }
 
 std::vector<std::string> zoned_alternatives(const ListenSpec& spec,

@@ -51,6 +51,11 @@ ParsedOptions parse_options(int argc, char** argv) {
       ->check(CLI::Range(1u, 1024u));
   app.add_flag("--ipv4-mapped", o.ipv4_mapped,
                "let [::]:PORT also accept IPv4 clients as ::ffff:a.b.c.d (IPV6_V6ONLY off)");
+  app.add_option("--bind-wait", o.bind_wait,
+                 "wait up to this long for addresses that are missing or tentative (at boot)")
+      ->type_name("SECONDS");
+  app.add_flag("--freebind", o.freebind,
+               "bind even to addresses this machine does not have yet (IP_FREEBIND)");
   app.add_flag("-t,--check", o.check,
                "check the listeners (with a trial bind) and the docroot, then exit");
   app.add_option("--access-log", o.access_log, "combined-format access log: FILE, - or off")

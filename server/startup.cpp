@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -69,6 +70,57 @@ int report_failure(const std::vector<Problem>& problems, const std::string& root
   return code;
 }
 
+// One look at the machine and one trial of every listener.
+struct Attempt {
+  MachineSnapshot machine;
+  ListenerPlan plan;
+  OpenListeners opened;
+  std::vector<Problem> problems;  // parse, plan and bind problems together
+
+  bool only_time_may_cure() const {
+    return !problems.empty() && std::all_of(problems.begin(), problems.end(),
+                                            [](const Problem& p) { return p.may_resolve; });
+  }
+};
+
+Attempt attempt(const Options& o, net::io_context& io, const std::vector<ListenSpec>& specs,
+                const std::vector<Problem>& parse_problems, bool root_ok) {
+  Attempt a;
+  a.machine = read_machine_snapshot();
+  a.plan = plan_listeners(specs, a.machine, o.ipv4_mapped);
+  a.problems = parse_problems;
+  a.problems.insert(a.problems.end(), a.plan.problems.begin(), a.plan.problems.end());
+  const bool all_clear = a.problems.empty() && root_ok;
+  a.opened = open_listeners(io, a.plan.listeners, a.machine, all_clear && !o.check, o.freebind);
+  a.problems.insert(a.problems.end(), a.opened.problems.begin(), a.opened.problems.end());
+  return a;
+}
+
+// --bind-wait: while the only problems are addresses that are missing or tentative (the
+// systemd case at boot), look again with back-off until they can be bound or time is up.
+Attempt open_with_wait(const Options& o, net::io_context& io, const std::vector<ListenSpec>& specs,
+                       const std::vector<Problem>& parse_problems, bool root_ok) {
+  using clock = std::chrono::steady_clock;
+  const auto deadline = clock::now() + std::chrono::seconds(o.bind_wait);
+  std::chrono::milliseconds backoff{25};
+  std::string reported;
+  for (;;) {
+    auto a = attempt(o, io, specs, parse_problems, root_ok);
+    const auto now = clock::now();
+    if (!root_ok || !a.only_time_may_cure() || now >= deadline) return a;
+    std::string waiting;
+    for (const auto& p : a.problems) waiting += p.listener + ": " + p.cause + "\n";
+    if (waiting != reported) {
+      const auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - now);
+      for (const auto& p : a.problems)
+        spdlog::info("waiting up to {} s for {}: {}", left.count() + 1, p.listener, p.cause);
+      reported = waiting;
+    }
+    std::this_thread::sleep_for(std::min<clock::duration>(backoff, deadline - now));
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
+  }
+}
+
 int serve(const Options& o, net::io_context& io, OpenListeners opened, UniqueFd root,
           const std::string& root_path, const std::vector<Listener>& listeners) {
   auto mime = std::make_shared<MimeTypes>();
@@ -110,26 +162,26 @@ int run(const Options& o) {
   const auto root_path = o.root.empty() ? default_root() : o.root;
   UniqueFd root;
   const auto root_error = open_docroot(root_path, root);
-  std::vector<Problem> problems;
-  const auto specs = parse_all(o.listen, problems);
-  const auto machine = read_machine_snapshot();
-  auto plan = plan_listeners(specs, machine, o.ipv4_mapped);
-  problems.insert(problems.end(), plan.problems.begin(), plan.problems.end());
+  std::vector<Problem> parse_problems;
+  const auto specs = parse_all(o.listen, parse_problems);
   net::io_context io;
-  const bool all_clear = problems.empty() && root_error.empty();
-  auto opened = open_listeners(io, plan.listeners, machine, all_clear && !o.check);
-  problems.insert(problems.end(), opened.problems.begin(), opened.problems.end());
+  auto a = open_with_wait(o, io, specs, parse_problems, root_error.empty());
   if (o.check)
-    for (std::size_t i = 0; i < plan.listeners.size(); ++i)
-      if (opened.bound[i]) fmt::print("ok: {}\n", plan.listeners[i].describe());
-  if (!problems.empty() || !root_error.empty())
-    return report_failure(problems, root_error, o.check);
+    for (std::size_t i = 0; i < a.plan.listeners.size(); ++i)
+      if (a.opened.bound[i]) fmt::print("ok: {}\n", a.plan.listeners[i].describe());
+  if (!a.problems.empty() || !root_error.empty())
+    return report_failure(a.problems, root_error, o.check);
+  if (o.freebind)
+    for (const auto& warning : freebind_warnings(a.plan.listeners, a.machine)) {
+      if (o.check) fmt::print("warning: {}\n", warning);
+      spdlog::warn("{}", warning);
+    }
   if (o.check) {
     fmt::print("ok: docroot {}\ndualhttpd: {} listener{} would start\n", root_path,
-               plan.listeners.size(), plan.listeners.size() == 1 ? "" : "s");
+               a.plan.listeners.size(), a.plan.listeners.size() == 1 ? "" : "s");
     return exit_ok;
   }
-  return serve(o, io, std::move(opened), std::move(root), root_path, plan.listeners);
+  return serve(o, io, std::move(a.opened), std::move(root), root_path, a.plan.listeners);
 }
 
 }  // namespace dualhttpd

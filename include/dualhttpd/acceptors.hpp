@@ -20,8 +20,9 @@ struct OpenListeners {
 };
 
 // With `listen` false the sockets are only bound (the trial of --check) and then closed.
+// `freebind` sets IP_FREEBIND / IPV6_FREEBIND: addresses not (yet) present bind too.
 OpenListeners open_listeners(boost::asio::io_context& io, const std::vector<Listener>& listeners,
-                             const MachineSnapshot& machine, bool listen);
+                             const MachineSnapshot& machine, bool listen, bool freebind = false);
 
 boost::asio::ip::tcp::endpoint endpoint_of(const Listener& listener);
 

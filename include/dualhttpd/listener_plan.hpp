@@ -30,6 +30,10 @@ struct ListenerPlan {
 ListenerPlan plan_listeners(const std::vector<ListenSpec>& specs, const MachineSnapshot& machine,
                             bool ipv4_mapped);
 
+// With --freebind: one warning per listener whose address is not (yet) usable here.
+std::vector<std::string> freebind_warnings(const std::vector<Listener>& listeners,
+                                           const MachineSnapshot& machine);
+
 // The corrected text of a link-local spec, one per interface that holds the address.
 std::vector<std::string> zoned_alternatives(const ListenSpec& spec, const MachineSnapshot& machine);
 

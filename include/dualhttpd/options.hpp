@@ -12,6 +12,8 @@ struct Options {
   std::string root;                 // empty: www/ of the checkout
   unsigned threads = 0;             // 0: one per hardware thread
   bool ipv4_mapped = false;
+  bool freebind = false;
+  unsigned bind_wait = 0;  // seconds to wait for missing or tentative addresses
   bool check = false;
   std::string access_log = "-";
   std::string error_log = "-";

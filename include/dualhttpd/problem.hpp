@@ -17,6 +17,9 @@ struct Problem {
   std::string cause;
   std::string fix;
   ProblemKind kind = ProblemKind::bind;
+  // Time may cure it (the address is missing or tentative, the interface not there yet):
+  // --bind-wait waits for these.
+  bool may_resolve = false;
 };
 
 // "cannot listen on X\n  cause: ...\n  fix:   ...\n"

@@ -176,6 +176,58 @@ expect_contains "reports the first" "cannot listen on 2001:db8::24:80" "$ERR"
 expect_contains "reports the second" "cannot listen on [$LL]:8080" "$ERR"
 expect_contains "reports the third" "cannot listen on [2001:db8:21c::99]:8080" "$ERR"
 
+echo "--- --bind-wait: a tentative address starts as soon as DAD completes"
+ip -n "$HOST" addr add 2001:db8:21c::25/64 dev vboxnet0 nodad
+# wait_log FILE TEXT : until the server logged TEXT (up to 8 s)
+wait_log() { for _ in $(seq 1 160); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+ip -n "$GUEST" addr add 2001:db8:21c::31/64 dev enp0s8
+"${G[@]}" "$DUALHTTPD" --root "$ROOT" --access-log off --bind-wait 5 --listen '[2001:db8:21c::31]:8081' 2>"$WORK/wait.log" &
+WAITER=$!
+PIDS+=("$WAITER")
+wait_log "$WORK/wait.log" serving && pass "started once the address was usable" || fail "did not start within the wait"
+WAIT_LOG=$(cat "$WORK/wait.log")
+expect_contains "logs what it waits for" "waiting up to 5 s for [2001:db8:21c::31]:8081" "$WAIT_LOG"
+expect_contains "says it is tentative" "still tentative" "$WAIT_LOG"
+expect_eq "serves after DAD" "hello, world" "$(ip netns exec "$HOST" curl -sg --max-time 5 'http://[2001:db8:21c::31]:8081/hello.txt' || true)"
+kill "$WAITER"; wait "$WAITER" || true
+
+echo "--- --bind-wait: an address added later"
+"${G[@]}" "$DUALHTTPD" --root "$ROOT" --access-log off --bind-wait 5 --listen '[2001:db8:21c::61]:8082' 2>"$WORK/later.log" &
+LATER=$!
+PIDS+=("$LATER")
+wait_log "$WORK/later.log" "waiting up to" || true
+expect_contains "waits for the missing address" "2001:db8:21c::61 is not assigned to any interface" "$(cat "$WORK/later.log")"
+ip -n "$GUEST" addr add 2001:db8:21c::61/64 dev enp0s8 nodad
+wait_log "$WORK/later.log" serving && pass "started when the address appeared" || fail "did not start after the address appeared"
+expect_eq "serves the late address" "hello, world" "$(ip netns exec "$HOST" curl -sg --max-time 5 'http://[2001:db8:21c::61]:8082/hello.txt' || true)"
+kill "$LATER"; wait "$LATER" || true
+
+echo "--- --bind-wait gives up after its time, and does not wait for what time cannot cure"
+START=$(date +%s%N)
+in_guest --bind-wait 1 --listen '[2001:db8:21c::62]:8080'
+ELAPSED_MS=$((($(date +%s%N) - START) / 1000000))
+expect_eq "gives up: exit status" "3" "$STATUS"
+expect_contains "gives up with the reason" "2001:db8:21c::62 is not assigned to any interface" "$ERR"
+[ "$ELAPSED_MS" -ge 900 ] && [ "$ELAPSED_MS" -lt 3000 ] && pass "waited about 1 s (${ELAPSED_MS} ms)" || fail "waited ${ELAPSED_MS} ms"
+START=$(date +%s%N)
+in_guest --bind-wait 5 --listen "[$LL]:8080"
+ELAPSED_MS=$((($(date +%s%N) - START) / 1000000))
+expect_eq "no wait for a missing zone: exit status" "3" "$STATUS"
+[ "$ELAPSED_MS" -lt 1000 ] && pass "no wait for a missing zone (${ELAPSED_MS} ms)" || fail "waited ${ELAPSED_MS} ms for a missing zone"
+
+echo "--- --freebind accepts an address that is not there yet, loudly"
+in_guest --check --freebind --listen '[2001:db8:21c::70]:8083'
+expect_eq "--check with --freebind" "0" "$STATUS"
+expect_contains "--check warns" "warning: --freebind: 2001:db8:21c::70 is not usable on this machine yet (on no interface)" "$OUT"
+"${G[@]}" "$DUALHTTPD" --root "$ROOT" --access-log off --freebind --listen '[2001:db8:21c::70]:8083' 2>"$WORK/free.log" &
+FREE=$!
+PIDS+=("$FREE")
+wait_log "$WORK/free.log" serving || fail "freebind did not start"
+expect_contains "start-up warns" "[warning] --freebind: 2001:db8:21c::70 is not usable" "$(cat "$WORK/free.log")"
+ip -n "$GUEST" addr add 2001:db8:21c::70/64 dev enp0s8 nodad
+expect_eq "serves once the address is added" "hello, world" "$(ip netns exec "$HOST" curl -sg --max-time 5 'http://[2001:db8:21c::70]:8083/hello.txt' || true)"
+kill "$FREE"; wait "$FREE" || true
+
 echo "--- a good set passes --check and starts"
 in_guest --check --listen '[2001:db8:21c::24]:8080' --listen '192.0.2.24:8080'
 expect_eq "--check passes" "0" "$STATUS"

@@ -113,3 +113,15 @@ TEST_CASE("anything else is reported with errno name, text and listener") {
   CHECK(has(p.cause, "ENOBUFS"));
   CHECK(has(p.cause, "[::1]:80 ipv6 interface=lo"));
 }
+
+TEST_CASE("--bind-wait waits only for what time may cure") {
+  CHECK(explain("[2001:db8:21c::99]:80", EADDRNOTAVAIL).may_resolve);  // not added yet
+  CHECK(explain("[2001:db8:21c::30]:80", EADDRNOTAVAIL).may_resolve);  // tentative
+  CHECK_FALSE(explain("[2001:db8:21c::40]:80", EADDRNOTAVAIL).may_resolve);  // dadfailed
+  CHECK_FALSE(explain("[::1]:8080", EADDRINUSE).may_resolve);
+  CHECK_FALSE(explain("[::1]:80", EACCES).may_resolve);
+  auto off = guest();
+  off.ipv6_disabled_all = true;
+  CHECK_FALSE(explain("[::1]:80", EADDRNOTAVAIL, off).may_resolve);
+  CHECK(has(explain("[2001:db8:21c::30]:80", EADDRNOTAVAIL).fix, "--bind-wait"));
+}

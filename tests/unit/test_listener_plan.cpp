@@ -145,3 +145,22 @@ TEST_CASE("listeners report the interface that holds their address") {
   CHECK(p.listeners[0].describe() == "[2001:db8:21c::24]:80 ipv6 interface=enp0s8 v6only=on");
   CHECK(p.listeners[1].describe() == "127.0.0.1:80 ipv4 interface=lo v6only=n/a");
 }
+
+TEST_CASE("a missing zone interface may appear later; a missing zone never does") {
+  CHECK(plan({"[fe80::1%eth9]:80"}, guest()).problems.at(0).may_resolve);
+  CHECK_FALSE(plan({"[fe80::a00:27ff:fe51:575]:80"}, guest()).problems.at(0).may_resolve);
+  CHECK_FALSE(plan({"[::1]:80", "[::1]:80"}, guest()).problems.at(0).may_resolve);
+}
+
+TEST_CASE("--freebind warns for each address that is not usable yet") {
+  const auto p = plan({"[2001:db8:21c::99]:80", "[2001:db8:21c::30]:81", "[2001:db8:21c::24]:82",
+                       "[::]:83", "192.0.2.99:84"},
+                      guest());
+  REQUIRE(p.listeners.size() == 5);
+  const auto warnings = freebind_warnings(p.listeners, guest());
+  REQUIRE(warnings.size() == 3);
+  CHECK(has(warnings[0], "2001:db8:21c::99 is not usable on this machine yet (on no interface)"));
+  CHECK(has(warnings[1], "2001:db8:21c::30"));
+  CHECK(has(warnings[1], "tentative"));
+  CHECK(has(warnings[2], "192.0.2.99:84 listens anyway"));
+}
