@@ -72,11 +72,23 @@ ParsedOptions parse_options(int argc, char** argv) {
                  "seconds to finish in-flight responses on SIGTERM");
   app.add_option("--keepalive-timeout", o.keepalive_timeout, "seconds an idle connection is kept");
   app.add_option("--header-timeout", o.header_timeout, "seconds to receive a request head");
+  ProbeOptions probe;
+  auto* probe_cmd = app.add_subcommand(
+      "probe", "from the client side: check the route to a server and fetch its /healthz");
+  probe_cmd->add_option("URL", probe.urls, "http://[2001:db8:21c::24]:8080/ (zone as %25IFACE)")
+      ->required();
+  probe_cmd->add_flag("--json", probe.json, "one JSON object per URL, for scripts");
+  probe_cmd->add_option("--timeout", probe.timeout_s, "seconds to wait for the server")
+      ->check(CLI::Range(1u, 600u));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     out.exit_code = code == 0 ? exit_ok : exit_usage;
+    return out;
+  }
+  if (probe_cmd->parsed()) {
+    out.probe = probe;
     return out;
   }
   if (o.listen.empty()) o.listen = default_listen();

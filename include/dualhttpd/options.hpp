@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "dualhttpd/probe.hpp"
+
 namespace dualhttpd {
 
 struct Options {
@@ -27,7 +29,8 @@ struct Options {
 
 struct ParsedOptions {
   Options options;
-  std::optional<int> exit_code;  // set when the program should stop now (--help, errors)
+  std::optional<ProbeOptions> probe;  // set for `dualhttpd probe URL...`
+  std::optional<int> exit_code;       // set when the program should stop now (--help, errors)
 };
 
 ParsedOptions parse_options(int argc, char** argv);

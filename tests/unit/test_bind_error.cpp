@@ -115,8 +115,8 @@ TEST_CASE("anything else is reported with errno name, text and listener") {
 }
 
 TEST_CASE("--bind-wait waits only for what time may cure") {
-  CHECK(explain("[2001:db8:21c::99]:80", EADDRNOTAVAIL).may_resolve);  // not added yet
-  CHECK(explain("[2001:db8:21c::30]:80", EADDRNOTAVAIL).may_resolve);  // tentative
+  CHECK(explain("[2001:db8:21c::99]:80", EADDRNOTAVAIL).may_resolve);        // not added yet
+  CHECK(explain("[2001:db8:21c::30]:80", EADDRNOTAVAIL).may_resolve);        // tentative
   CHECK_FALSE(explain("[2001:db8:21c::40]:80", EADDRNOTAVAIL).may_resolve);  // dadfailed
   CHECK_FALSE(explain("[::1]:8080", EADDRINUSE).may_resolve);
   CHECK_FALSE(explain("[::1]:80", EACCES).may_resolve);

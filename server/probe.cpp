@@ -1,0 +1,189 @@
+#include "dualhttpd/probe.hpp"
+
+#include <net/if.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "dualhttpd/exit_codes.hpp"
+#include "dualhttpd/interfaces.hpp"
+#include "dualhttpd/probe_url.hpp"
+#include "dualhttpd/route_check.hpp"
+
+namespace dualhttpd {
+
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using clock = std::chrono::steady_clock;
+
+net::ip::address to_asio(const ProbeUrl& u) {
+  if (u.address.family == Family::ipv4) {
+    net::ip::address_v4::bytes_type b{u.address.bytes[0], u.address.bytes[1], u.address.bytes[2],
+                                      u.address.bytes[3]};
+    return net::ip::address_v4(b);
+  }
+  net::ip::address_v6::bytes_type b;
+  std::copy(u.address.bytes.begin(), u.address.bytes.end(), b.begin());
+  unsigned scope = 0;
+  if (!u.zone.empty()) {
+    scope = ::if_nametoindex(u.zone.c_str());
+    if (scope == 0 && std::all_of(u.zone.begin(), u.zone.end(), ::isdigit))
+      scope = static_cast<unsigned>(std::stoul(u.zone));
+  }
+  return net::ip::address_v6(b, scope);
+}
+
+// Asks the kernel which source address a packet to the server would leave from.
+RouteFinding find_route(const ProbeUrl& u) {
+  net::io_context io;
+  net::ip::udp::socket probe(io);
+  const net::ip::udp::endpoint to(to_asio(u), u.port);
+  boost::system::error_code ec;
+  probe.open(to.protocol(), ec);
+  if (!ec) probe.connect(to, ec);
+  std::optional<IpAddress> source;
+  if (!ec) {
+    auto local = probe.local_endpoint(ec).address();
+    if (local.is_v6()) {
+      auto v6 = local.to_v6();
+      v6.scope_id(0);
+      local = v6;
+    }
+    source = IpAddress::parse(local.to_string());
+  }
+  return judge_route(u.address, u.zone, ec.value(), source, read_machine_snapshot());
+}
+
+// Runs one asynchronous operation to completion or until the deadline.
+template <typename Start>
+boost::system::error_code run_until(net::io_context& io, clock::time_point deadline, Start start) {
+  std::optional<boost::system::error_code> result;
+  start([&](boost::system::error_code ec, auto&&...) { result = ec; });
+  io.restart();
+  io.run_until(deadline);
+  if (!result) return net::error::timed_out;
+  return *result;
+}
+
+struct HttpOutcome {
+  std::string error;
+  unsigned status = 0;
+  std::string path;
+  double latency_ms = 0;
+  std::string seen_client;  // from /healthz
+};
+
+std::string json_field(const std::string& body, const std::string& key) {
+  const auto at = body.find("\"" + key + "\":\"");
+  if (at == std::string::npos) return {};
+  const auto start = at + key.size() + 4;
+  return body.substr(start, body.find('"', start) - start);
+}
+
+HttpOutcome fetch(const ProbeUrl& u, const std::string& path, unsigned timeout_s) {
+  HttpOutcome out;
+  out.path = path;
+  net::io_context io;
+  tcp::socket socket(io);
+  const auto started = clock::now();
+  const auto deadline = started + std::chrono::seconds(timeout_s);
+  const tcp::endpoint to(to_asio(u), u.port);
+  auto ec = run_until(io, deadline, [&](auto handler) { socket.async_connect(to, handler); });
+  if (ec) {
+    out.error =
+        fmt::format("cannot connect to {}: {}", u.host_text(),
+                    ec == net::error::timed_out ? "no answer within the timeout" : ec.message());
+    return out;
+  }
+  http::request<http::empty_body> req{http::verb::get, path, 11};
+  req.set(http::field::host, u.host_text());
+  req.set(http::field::user_agent, "dualhttpd-probe/" DUALHTTPD_VERSION);
+  req.set(http::field::accept, "application/json");
+  ec = run_until(io, deadline, [&](auto handler) { http::async_write(socket, req, handler); });
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  if (!ec)
+    ec = run_until(io, deadline,
+                   [&](auto handler) { http::async_read(socket, buffer, res, handler); });
+  if (ec) {
+    out.error = fmt::format("no HTTP answer from {}: {}", u.host_text(), ec.message());
+    return out;
+  }
+  out.latency_ms = std::chrono::duration<double, std::milli>(clock::now() - started).count();
+  out.status = res.result_int();
+  out.seen_client = json_field(res.body(), "address");
+  return out;
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) out += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+  return out + "\"";
+}
+
+int probe_one(const std::string& text, const ProbeOptions& o) {
+  const auto url = parse_probe_url(text);
+  if (!url.ok()) {
+    fmt::print(stderr, "dualhttpd probe: {}: {}\n", text, url.error);
+    return exit_usage;
+  }
+  const auto route = find_route(url);
+  HttpOutcome http;
+  if (route.reachable) {
+    const bool own_path = url.path != "/";
+    http = fetch(url, own_path ? url.path : "/healthz", o.timeout_s);
+    if (!own_path && http.error.empty() && http.status == 404) http = fetch(url, "/", o.timeout_s);
+  }
+  const bool ok = route.reachable && http.error.empty() && http.status > 0 && http.status < 400;
+  const bool matches = !http.seen_client.empty() && http.seen_client == route.source;
+  if (o.json) {
+    fmt::print(
+        "{{\"url\":{},\"ok\":{},\"route\":{{\"reachable\":{},\"source\":{},\"interface\":{},"
+        "\"on_link\":{},\"prefix\":{},\"message\":{}}},\"http\":{{\"status\":{},\"path\":{},"
+        "\"latency_ms\":{:.3f},\"seen_client\":{},\"matches_source\":{},\"error\":{}}}}}\n",
+        json_string(text), ok, route.reachable, json_string(route.source),
+        json_string(route.interface), route.on_link, json_string(route.prefix),
+        json_string(route.message), http.status, json_string(http.path), http.latency_ms,
+        json_string(http.seen_client), matches, json_string(http.error));
+    return ok ? exit_ok : exit_runtime_error;
+  }
+  fmt::print("probe {}\n  route: {}\n", text, route.message);
+  if (!route.reachable) return exit_runtime_error;
+  if (!http.error.empty()) {
+    fmt::print("  http:  {}\n", http.error);
+    return exit_runtime_error;
+  }
+  fmt::print("  http:  GET {} -> {} in {:.1f} ms\n", http.path, http.status, http.latency_ms);
+  if (!http.seen_client.empty())
+    fmt::print(
+        "  seen:  the server saw this client as {} ({})\n", http.seen_client,
+        matches ? "the source address above" : "not the source address above: NAT or a proxy?");
+  fmt::print("  {}\n", ok ? "ok" : "failed");
+  return ok ? exit_ok : exit_runtime_error;
+}
+
+}  // namespace
+
+int run_probe(const ProbeOptions& o) {
+  int status = exit_ok;
+  for (const auto& url : o.urls) {
+    const int one = probe_one(url, o);
+    if (one != exit_ok) status = one;
+  }
+  return status;
+}
+
+}  // namespace dualhttpd

@@ -1,0 +1,88 @@
+#include <doctest/doctest.h>
+
+#include <cerrno>
+
+#include "dualhttpd/probe_url.hpp"
+#include "dualhttpd/route_check.hpp"
+#include "machine_fixture.hpp"
+
+using namespace dualhttpd;
+using namespace dualhttpd::testing;
+
+namespace {
+
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+MachineSnapshot host_before_fix() {
+  MachineSnapshot m;
+  m.interfaces = {{1, "lo", true, false}, {2, "vboxnet0", true, false}, {3, "eno1", true, false}};
+  m.addresses = {assigned("::1", 1, "lo", 128), assigned("fe80::1", 2, "vboxnet0", 64),
+                 assigned("2001:db8:26c::26", 3, "eno1", 64)};
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("probe URLs: brackets, %25 zones, IPv4, ports and paths") {
+  auto u = parse_probe_url("http://[2001:db8:21c::24]:8080/");
+  REQUIRE(u.ok());
+  CHECK(u.address.to_string() == "2001:db8:21c::24");
+  CHECK(u.port == 8080);
+  CHECK(u.path == "/");
+  u = parse_probe_url("http://[fe80::a00:27ff:fe51:575%25vboxnet0]/x?y");
+  REQUIRE(u.ok());
+  CHECK(u.zone == "vboxnet0");
+  CHECK(u.port == 80);
+  CHECK(u.path == "/x?y");
+  CHECK(u.host_text() == "[fe80::a00:27ff:fe51:575%vboxnet0]:80");
+  u = parse_probe_url("http://198.51.100.24:81");
+  REQUIRE(u.ok());
+  CHECK(u.port == 81);
+  CHECK(u.path == "/");
+  CHECK(has(parse_probe_url("https://[::1]/").error, "https is not probed"));
+  CHECK(has(parse_probe_url("ftp://[::1]/").error, "http://"));
+  CHECK(has(parse_probe_url("http://2001:db8::24:8080/").error, "needs brackets"));
+  CHECK(has(parse_probe_url("http://example.com/").error, "names are not looked up"));
+  CHECK(has(parse_probe_url("http://[2001:db8::1%25eth0]/").error, "only a link-local"));
+  CHECK(has(parse_probe_url("http://[::1]:0/").error, "bad port"));
+  CHECK(has(parse_probe_url("http://[::1/").error, "closing ']'"));
+}
+
+TEST_CASE("no route: the prefix to add an address in, and the command") {
+  const auto dest = *IpAddress::parse("2001:db8:21c::24");
+  const auto f = judge_route(dest, "", ENETUNREACH, std::nullopt, host_before_fix());
+  CHECK_FALSE(f.reachable);
+  CHECK(has(f.message, "no route to 2001:db8:21c::24"));
+  CHECK(has(f.message, "no address in 2001:db8:21c::/64 and no default route"));
+  CHECK(has(f.message, "ip -6 addr add 2001:db8:21c::25/64 dev IFACE"));
+  CHECK(has(f.message, "VBoxManage hostonlyif ipconfig vboxnet0 --ipv6 2001:db8:21c::25"));
+  const auto v4 = judge_route(*IpAddress::parse("198.51.100.24"), "", ENETUNREACH, std::nullopt,
+                              host_before_fix());
+  CHECK(has(v4.message, "ip addr add 198.51.100.25/24 dev IFACE"));
+}
+
+TEST_CASE("on-link after the fix; through the default route otherwise") {
+  auto fixed = host_before_fix();
+  fixed.addresses.push_back(assigned("2001:db8:21c::25", 2, "vboxnet0", 64));
+  const auto dest = *IpAddress::parse("2001:db8:21c::24");
+  const auto on = judge_route(dest, "", 0, IpAddress::parse("2001:db8:21c::25"), fixed);
+  CHECK(on.reachable);
+  CHECK(on.on_link);
+  CHECK(on.interface == "vboxnet0");
+  CHECK(on.prefix == "2001:db8:21c::/64");
+  CHECK(has(on.message, "would leave via vboxnet0 from 2001:db8:21c::25, on-link"));
+  const auto off =
+      judge_route(dest, "", 0, IpAddress::parse("2001:db8:26c::26"), host_before_fix());
+  CHECK(off.reachable);
+  CHECK_FALSE(off.on_link);
+  CHECK(has(off.message, "would leave via eno1 from 2001:db8:26c::26, not on-link"));
+  CHECK(has(off.message, "is that the link to the server?"));
+}
+
+TEST_CASE("prefixes") {
+  CHECK(prefix_text(*IpAddress::parse("2001:db8:21c::24"), 64) == "2001:db8:21c::/64");
+  CHECK(prefix_text(*IpAddress::parse("198.51.100.24"), 24) == "198.51.100.0/24");
+  CHECK(prefix_text(*IpAddress::parse("2001:db8:21c:ffff::1"), 50) == "2001:db8:21c:c000::/50");
+}
