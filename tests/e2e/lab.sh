@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# The seed story on the lab (packaging/lab/dualhttpd-lab), one case per CTest test:
+#   lab.sh reach|linklocal|tentative|dualstack|healthz|probe
+# Each case has its own namespace prefix and takes the lab down again, on failure too.
+source "$(dirname "$0")/lib.sh"
+require_root
+CASE=${1:?usage: lab.sh CASE}
+SOURCE_DIR=$(cd "$(dirname "$0")/../.." && pwd)
+LAB=("$SOURCE_DIR/packaging/lab/dualhttpd-lab" --prefix "t$CASE$$-" --dualhttpd "$DUALHTTPD" --root "$SOURCE_DIR/www")
+GUEST_NS="t$CASE$$-guest"
+HOST_NS="t$CASE$$-host"
+G=(ip netns exec "$GUEST_NS")
+H=(ip netns exec "$HOST_NS")
+trap '"${LAB[@]}" down >/dev/null 2>&1 || true; cleanup' EXIT
+"${LAB[@]}" up
+INDEX="$SOURCE_DIR/www/index.html"
+LL=fe80::a00:27ff:fe51:575
+
+# serve NAME ARGS... : dualhttpd in the guest; waits for it to serve (PID in SERVED).
+serve() {
+  local name=$1
+  shift
+  "${G[@]}" "$DUALHTTPD" --root "$SOURCE_DIR/www" --access-log off "$@" 2>"$WORK/$name.log" &
+  SERVED=$!
+  PIDS+=("$SERVED")
+  for _ in $(seq 1 160); do
+    grep -q serving "$WORK/$name.log" && return 0
+    kill -0 "$SERVED" 2>/dev/null || break
+    sleep 0.05
+  done
+  cat "$WORK/$name.log"
+  return 1
+}
+
+same_as_index() {  # same_as_index WHAT URL : fetch from the host, compare with www/index.html
+  if "${H[@]}" curl -sg --max-time 5 "$2" -o "$WORK/got" && cmp -s "$WORK/got" "$INDEX"; then
+    pass "$1"
+  else
+    fail "$1: not www/index.html byte for byte"
+  fi
+}
+
+case $CASE in
+  reach)
+    serve global --listen '[2001:db8:21c::24]:8080'
+    START=$(date +%s%N)
+    CURL=0
+    CURL_ERR=$("${H[@]}" curl -sgS --max-time 10 'http://[2001:db8:21c::24]:8080/' 2>&1 >/dev/null) || CURL=$?
+    ELAPSED_MS=$((($(date +%s%N) - START) / 1000000))
+    expect_eq "before fix: curl cannot connect (exit 7)" "7" "$CURL"
+    expect_contains "before fix: curl's words" "Couldn't connect to server" "$CURL_ERR"
+    [ "$ELAPSED_MS" -lt 2000 ] && pass "before fix: fails at once, not a timeout (${ELAPSED_MS} ms)" ||
+      fail "before fix: took ${ELAPSED_MS} ms, like a timeout"
+    ROUTE=$("${H[@]}" ip -6 route get 2001:db8:21c::24 2>&1 || true)
+    expect_contains "before fix: no route" "Network is unreachable" "$ROUTE"
+    "${LAB[@]}" fix
+    expect_contains "after fix: connected route" "dev vboxnet0" "$("${H[@]}" ip -6 route get 2001:db8:21c::24)"
+    same_as_index "after fix: curl -g 'http://[2001:db8:21c::24]:8080/' returns www/index.html" 'http://[2001:db8:21c::24]:8080/'
+    ;;
+  linklocal)
+    STATUS=0
+    ERR=$("${G[@]}" "$DUALHTTPD" --root "$SOURCE_DIR/www" --listen "[$LL]:8080" 2>&1) || STATUS=$?
+    expect_eq "link-local without zone: exit status" "3" "$STATUS"
+    expect_contains "names enp0s8" "it is on enp0s8" "$ERR"
+    expect_contains "prints the corrected form" "[$LL%enp0s8]:8080" "$ERR"
+    serve ll --listen "[$LL%enp0s8]:8080"
+    same_as_index "host reaches [$LL%25vboxnet0]:8080" "http://[$LL%25vboxnet0]:8080/"
+    ;;
+  tentative)
+    "${LAB[@]}" fix
+    "${G[@]}" ip addr add 2001:db8:21c::30/64 dev enp0s8
+    STATUS=0
+    ERR=$("${G[@]}" "$DUALHTTPD" --root "$SOURCE_DIR/www" --listen '[2001:db8:21c::30]:8080' 2>&1) || STATUS=$?
+    expect_eq "tentative without waiting: exit status" "3" "$STATUS"
+    expect_contains "says tentative" "still tentative" "$ERR"
+    "${G[@]}" ip addr add 2001:db8:21c::31/64 dev enp0s8
+    serve wait --bind-wait 5 --listen '[2001:db8:21c::31]:8080' || fail "--bind-wait did not start"
+    expect_contains "logged the wait" "still tentative" "$(cat "$WORK/wait.log")"
+    same_as_index "serves once DAD completes" 'http://[2001:db8:21c::31]:8080/'
+    ;;
+  dualstack)
+    "${LAB[@]}" fix
+    serve both --listen '[2001:db8:21c::24]:8080' --listen '198.51.100.24:8080'
+    same_as_index "one server, IPv6 literal" 'http://[2001:db8:21c::24]:8080/'
+    same_as_index "one server, IPv4 literal" 'http://198.51.100.24:8080/'
+    serve bare --listen 8081
+    same_as_index "bare port over IPv6" 'http://[2001:db8:21c::24]:8081/'
+    same_as_index "bare port over IPv4" 'http://198.51.100.24:8081/'
+    serve wild --listen '[::]:8082'
+    same_as_index "[::] over IPv6" 'http://[2001:db8:21c::24]:8082/'
+    V4=0
+    "${H[@]}" curl -sg --max-time 3 -o /dev/null 'http://198.51.100.24:8082/' || V4=$?
+    expect_eq "[::] alone refuses IPv4" "7" "$V4"
+    serve mapped --ipv4-mapped --listen '[::]:8083'
+    same_as_index "[::] with --ipv4-mapped over IPv4" 'http://198.51.100.24:8083/'
+    ;;
+  healthz)
+    "${LAB[@]}" fix
+    serve h --listen '[2001:db8:21c::24]:8080'
+    H_JSON=$("${H[@]}" curl -sg --max-time 5 'http://[2001:db8:21c::24]:8080/healthz')
+    expect_contains "client is the host's address" '"client":{"address":"2001:db8:21c::25"' "$H_JSON"
+    expect_contains "local is the guest's address on enp0s8" '"local":{"address":"2001:db8:21c::24","port":8080,"interface":"enp0s8","zone":null}' "$H_JSON"
+    expect_contains "family" '"family":"ipv6"' "$H_JSON"
+    ;;
+  probe)
+    serve p --listen '[2001:db8:21c::24]:8080'
+    STATUS=0
+    OUT=$("${H[@]}" "$DUALHTTPD" probe 'http://[2001:db8:21c::24]:8080/' 2>&1) || STATUS=$?
+    expect_eq "probe before fix fails" "1" "$STATUS"
+    expect_contains "says there is no route" "no route to 2001:db8:21c::24" "$OUT"
+    expect_contains "names the prefix" "no address in 2001:db8:21c::/64" "$OUT"
+    expect_contains "says what to add" "ip -6 addr add 2001:db8:21c::25/64 dev IFACE" "$OUT"
+    "${LAB[@]}" fix
+    STATUS=0
+    OUT=$("${H[@]}" "$DUALHTTPD" probe 'http://[2001:db8:21c::24]:8080/' 2>&1) || STATUS=$?
+    expect_eq "probe after fix succeeds" "0" "$STATUS"
+    expect_contains "on-link via vboxnet0" "would leave via vboxnet0 from 2001:db8:21c::25, on-link" "$OUT"
+    expect_contains "fetched /healthz" "GET /healthz -> 200" "$OUT"
+    expect_contains "the server saw the source address" "saw this client as 2001:db8:21c::25 (the source address above)" "$OUT"
+    JSON=$("${H[@]}" "$DUALHTTPD" probe --json 'http://[2001:db8:21c::24]:8080/')
+    expect_contains "--json" '"ok":true' "$JSON"
+    ;;
+  *)
+    echo "unknown case $CASE"
+    exit 2
+    ;;
+esac
+finish
