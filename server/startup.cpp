@@ -15,6 +15,7 @@
 #include "dualhttpd/acceptors.hpp"
 #include "dualhttpd/error_log.hpp"
 #include "dualhttpd/exit_codes.hpp"
+#include "dualhttpd/listener_hints.hpp"
 #include "dualhttpd/server.hpp"
 
 namespace dualhttpd {
@@ -122,7 +123,8 @@ Attempt open_with_wait(const Options& o, net::io_context& io, const std::vector<
 }
 
 int serve(const Options& o, net::io_context& io, OpenListeners opened, UniqueFd root,
-          const std::string& root_path, const std::vector<Listener>& listeners) {
+          const std::string& root_path, const std::vector<Listener>& listeners,
+          const MachineSnapshot& machine) {
   auto mime = std::make_shared<MimeTypes>();
   if (!mime->load_file(o.mime_types))
     spdlog::warn("cannot read {}; using the built-in media types", o.mime_types);
@@ -140,7 +142,11 @@ int serve(const Options& o, net::io_context& io, OpenListeners opened, UniqueFd 
   SessionContext context{handler, health, access_log, registry, limits};
   const unsigned threads =
       o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  for (const auto& l : listeners) spdlog::info("listening on {}", l.describe());
+  for (const auto& l : listeners) {
+    spdlog::info("listening on {}", l.describe());
+    for (const auto& hint : listener_hints(l, machine))
+      spdlog::log(hint.warning ? spdlog::level::warn : spdlog::level::info, "  {}", hint.text);
+  }
   spdlog::info("serving {} with {} thread{}", root_path, threads, threads == 1 ? "" : "s");
   Server server(io, std::move(opened.acceptors), context, std::chrono::seconds(o.shutdown_timeout),
                 [&access_log] {
@@ -167,8 +173,12 @@ int run(const Options& o) {
   net::io_context io;
   auto a = open_with_wait(o, io, specs, parse_problems, root_error.empty());
   if (o.check)
-    for (std::size_t i = 0; i < a.plan.listeners.size(); ++i)
-      if (a.opened.bound[i]) fmt::print("ok: {}\n", a.plan.listeners[i].describe());
+    for (std::size_t i = 0; i < a.plan.listeners.size(); ++i) {
+      if (!a.opened.bound[i]) continue;
+      fmt::print("ok: {}\n", a.plan.listeners[i].describe());
+      for (const auto& hint : listener_hints(a.plan.listeners[i], a.machine))
+        fmt::print("    {}{}\n", hint.warning ? "warning: " : "", hint.text);
+    }
   if (!a.problems.empty() || !root_error.empty())
     return report_failure(a.problems, root_error, o.check);
   if (o.freebind)
@@ -181,7 +191,7 @@ int run(const Options& o) {
                a.plan.listeners.size(), a.plan.listeners.size() == 1 ? "" : "s");
     return exit_ok;
   }
-  return serve(o, io, std::move(a.opened), std::move(root), root_path, a.plan.listeners);
+  return serve(o, io, std::move(a.opened), std::move(root), root_path, a.plan.listeners, a.machine);
 }
 
 }  // namespace dualhttpd

@@ -43,6 +43,7 @@ same_as_index() {  # same_as_index WHAT URL : fetch from the host, compare with 
 case $CASE in
   reach)
     serve global --listen '[2001:db8:21c::24]:8080'
+    expect_contains "start-up hint: the prefix a client needs" "it lives in 2001:db8:21c::/64 on enp0s8" "$(cat "$WORK/global.log")"
     START=$(date +%s%N)
     CURL=0
     CURL_ERR=$("${H[@]}" curl -sgS --max-time 10 'http://[2001:db8:21c::24]:8080/' 2>&1 >/dev/null) || CURL=$?
@@ -63,6 +64,9 @@ case $CASE in
     expect_eq "link-local without zone: exit status" "3" "$STATUS"
     expect_contains "names enp0s8" "it is on enp0s8" "$ERR"
     expect_contains "prints the corrected form" "[$LL%enp0s8]:8080" "$ERR"
+    CHECK_OUT=$("${G[@]}" "$DUALHTTPD" --root "$SOURCE_DIR/www" --check --listen "[$LL%enp0s8]:8080")
+    expect_contains "--check gives the client's curl line" "curl -g 'http://[$LL%25<iface>]:8080/'" "$CHECK_OUT"
+    expect_contains "--check warns about link-local" "warning: a link-local address" "$CHECK_OUT"
     serve ll --listen "[$LL%enp0s8]:8080"
     same_as_index "host reaches [$LL%25vboxnet0]:8080" "http://[$LL%25vboxnet0]:8080/"
     ;;
