@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The seed story on the lab (packaging/lab/dualhttpd-lab), one case per CTest test:
-#   lab.sh reach|linklocal|tentative|dualstack|healthz|probe
+#   lab.sh reach|linklocal|tentative|dualstack|healthz|probe|browser|demo
 # Each case has its own namespace prefix and takes the lab down again, on failure too.
 source "$(dirname "$0")/lib.sh"
 require_root
@@ -10,11 +10,24 @@ LAB=("$SOURCE_DIR/packaging/lab/dualhttpd-lab" --prefix "t$CASE$$-" --dualhttpd 
 GUEST_NS="t$CASE$$-guest"
 HOST_NS="t$CASE$$-host"
 G=(ip netns exec "$GUEST_NS")
-H=(ip netns exec "$HOST_NS")
-trap '"${LAB[@]}" down >/dev/null 2>&1 || true; cleanup' EXIT
-"${LAB[@]}" up
 INDEX="$SOURCE_DIR/www/index.html"
 LL=fe80::a00:27ff:fe51:575
+H=(ip netns exec "$HOST_NS")
+trap '"${LAB[@]}" down >/dev/null 2>&1 || true; cleanup' EXIT
+if [ "$CASE" = demo ]; then  # the tutorial runs from end to end and tells the story
+  DEMO=$("${LAB[@]}" demo 2>&1) || fail "demo exited with $?"
+  expect_contains "demo: the link-local trap" "it is on enp0s8: listen on [$LL%enp0s8]:8080" "$DEMO"
+  expect_contains "demo: no route before the fix" "RTNETLINK answers: Network is unreachable" "$DEMO"
+  expect_contains "demo: probe explains it" "no route to 2001:db8:21c::24" "$DEMO"
+  expect_contains "demo: the fix" "fix: vboxnet0 has 2001:db8:21c::25/64" "$DEMO"
+  expect_contains "demo: the route after the fix" "dev vboxnet0 proto kernel src 2001:db8:21c::25" "$DEMO"
+  expect_contains "demo: probe after the fix" "GET /healthz -> 200" "$DEMO"
+  expect_contains "demo: link-local with a zone on each side" '"zone":"enp0s8"' "$DEMO"
+  expect_contains "demo: cleans up" "down: t${CASE}$$-guest and t${CASE}$$-host removed" "$DEMO"
+  finish
+  exit 0
+fi
+"${LAB[@]}" up
 
 # serve NAME ARGS... : dualhttpd in the guest; waits for it to serve (PID in SERVED).
 serve() {
@@ -114,6 +127,14 @@ case $CASE in
     expect_contains "says there is no route" "no route to 2001:db8:21c::24" "$OUT"
     expect_contains "names the prefix" "no address in 2001:db8:21c::/64" "$OUT"
     expect_contains "says what to add" "ip -6 addr add 2001:db8:21c::25/64 dev IFACE" "$OUT"
+    # With a default route on the LAN side, the packet would leave the wrong way: say so.
+    "${H[@]}" ip -6 route add default via 2001:db8:26c::1 dev eno1
+    STATUS=0
+    OUT=$("${H[@]}" "$DUALHTTPD" probe --timeout 1 'http://[2001:db8:21c::24]:8080/' 2>&1) || STATUS=$?
+    expect_eq "probe through the default route fails" "1" "$STATUS"
+    expect_contains "names the way out" "would leave via eno1 from 2001:db8:26c::26, not on-link" "$OUT"
+    expect_contains "asks the question" "is that the link to the server?" "$OUT"
+    "${H[@]}" ip -6 route del default
     "${LAB[@]}" fix
     STATUS=0
     OUT=$("${H[@]}" "$DUALHTTPD" probe 'http://[2001:db8:21c::24]:8080/' 2>&1) || STATUS=$?
@@ -123,6 +144,23 @@ case $CASE in
     expect_contains "the server saw the source address" "saw this client as 2001:db8:21c::25 (the source address above)" "$OUT"
     JSON=$("${H[@]}" "$DUALHTTPD" probe --json 'http://[2001:db8:21c::24]:8080/')
     expect_contains "--json" '"ok":true' "$JSON"
+    ;;
+  browser)
+    if ! command -v chromium >/dev/null; then
+      fail "chromium is missing: run packaging/install-deps --test"
+      finish
+    fi
+    "${LAB[@]}" fix
+    serve b --listen '[2001:db8:21c::24]:8080'
+    mkdir -p "$WORK/chrome"
+    DOM=$("${H[@]}" env HOME="$WORK/chrome" timeout 60 chromium --headless --no-sandbox --disable-gpu \
+      --disable-quic --no-first-run --disable-background-networking --disable-component-update \
+      --disable-sync --user-data-dir="$WORK/chrome" --virtual-time-budget=5000 \
+      --dump-dom 'http://[2001:db8:21c::24]:8080/' 2>"$WORK/chrome.err") || true
+    TEXT=$(sed -e 's/<[^>]*>//g' <<<"$DOM")
+    expect_contains "the page says where the browser arrived" \
+      "You reached dualhttpd at [2001:db8:21c::24]:8080 over IPv6 from 2001:db8:21c::25 via enp0s8" "$TEXT"
+    expect_contains "and what the server saw" "The server saw your connection come from 2001:db8:21c::25" "$TEXT"
     ;;
   *)
     echo "unknown case $CASE"
