@@ -23,7 +23,8 @@ std::string interface_of(const ip::address& local) {
   }
   const auto parsed = IpAddress::parse(unmapped(local).to_string());
   if (!parsed) return {};
-  const auto holders = read_machine_snapshot().holders(*parsed);
+  const auto machine = read_machine_snapshot();  // holders() points into it
+  const auto holders = machine.holders(*parsed);
   return holders.empty() ? std::string() : holders.front()->ifname;
 }
 
