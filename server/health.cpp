@@ -2,25 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "dualhttpd/http_text.hpp"
+
 namespace dualhttpd {
 
 namespace {
 
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\')
-      out += fmt::format("\\{}", static_cast<char>(c));
-    else if (c < 0x20)
-      out += fmt::format("\\u{:04x}", c);
-    else
-      out += static_cast<char>(c);
-  }
-  return out + "\"";
-}
-
 std::string json_or_null(std::string_view s) {
-  return s.empty() ? "null" : json_string(s);
+  return s.empty() ? "null" : json_quote(s);
 }
 
 std::string bracketed(const std::string& address, const std::string& family) {
@@ -34,9 +23,9 @@ std::string health_json(const HealthView& v) {
       "{{\"status\":\"ok\",\"client\":{{\"address\":{},\"port\":{}{}}},"
       "\"local\":{{\"address\":{},\"port\":{},\"interface\":{},\"zone\":{}}},"
       "\"family\":{},\"version\":{},\"uptime_s\":{}}}\n",
-      json_string(v.client_address), v.client_port, v.client_mapped ? ",\"mapped\":true" : "",
-      json_string(v.local_address), v.local_port, json_or_null(v.interface), json_or_null(v.zone),
-      json_string(v.family), json_string(DUALHTTPD_VERSION), v.uptime_s);
+      json_quote(v.client_address), v.client_port, v.client_mapped ? ",\"mapped\":true" : "",
+      json_quote(v.local_address), v.local_port, json_or_null(v.interface), json_or_null(v.zone),
+      json_quote(v.family), json_quote(DUALHTTPD_VERSION), v.uptime_s);
 }
 
 std::string health_text(const HealthView& v) {

@@ -66,4 +66,11 @@ bool IpAddress::is_v4_mapped() const {
          bytes[10] == 0xff && bytes[11] == 0xff;
 }
 
+IpAddress IpAddress::neighbour() const {
+  IpAddress out = *this;
+  auto& last = out.bytes[family == Family::ipv4 ? 3 : 15];
+  last = static_cast<std::uint8_t>(last >= 0xfe ? last - 1 : last + 1);
+  return out;
+}
+
 }  // namespace dualhttpd

@@ -72,10 +72,7 @@ const AssignedAddress* first_global(const MachineSnapshot& m, Family family) {
 }
 
 std::string client_advice(const IpAddress& server, unsigned length) {
-  IpAddress neighbour = server;
-  auto& last = neighbour.bytes[server.family == Family::ipv4 ? 3 : 15];
-  last = static_cast<std::uint8_t>(last >= 0xfe ? last - 1 : last + 1);
-  const auto mine = neighbour.to_string();
+  const auto mine = server.neighbour().to_string();
   if (server.family == Family::ipv4)
     return fmt::format(
         "a client on that link needs an address in {}, e.g. `ip addr add {}/{} dev "

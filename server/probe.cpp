@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "dualhttpd/exit_codes.hpp"
+#include "dualhttpd/http_text.hpp"
 #include "dualhttpd/interfaces.hpp"
 #include "dualhttpd/probe_url.hpp"
 #include "dualhttpd/route_check.hpp"
@@ -128,12 +129,6 @@ HttpOutcome fetch(const ProbeUrl& u, const std::string& path, unsigned timeout_s
   return out;
 }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) out += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
-  return out + "\"";
-}
-
 int probe_one(const std::string& text, const ProbeOptions& o) {
   const auto url = parse_probe_url(text);
   if (!url.ok()) {
@@ -154,10 +149,10 @@ int probe_one(const std::string& text, const ProbeOptions& o) {
         "{{\"url\":{},\"ok\":{},\"route\":{{\"reachable\":{},\"source\":{},\"interface\":{},"
         "\"on_link\":{},\"prefix\":{},\"message\":{}}},\"http\":{{\"status\":{},\"path\":{},"
         "\"latency_ms\":{:.3f},\"seen_client\":{},\"matches_source\":{},\"error\":{}}}}}\n",
-        json_string(text), ok, route.reachable, json_string(route.source),
-        json_string(route.interface), route.on_link, json_string(route.prefix),
-        json_string(route.message), http.status, json_string(http.path), http.latency_ms,
-        json_string(http.seen_client), matches, json_string(http.error));
+        json_quote(text), ok, route.reachable, json_quote(route.source),
+        json_quote(route.interface), route.on_link, json_quote(route.prefix),
+        json_quote(route.message), http.status, json_quote(http.path), http.latency_ms,
+        json_quote(http.seen_client), matches, json_quote(http.error));
     return ok ? exit_ok : exit_runtime_error;
   }
   fmt::print("probe {}\n  route: {}\n", text, route.message);

@@ -30,19 +30,11 @@ const AssignedAddress* connected_prefix(const IpAddress& destination,
   return nullptr;
 }
 
-// A neighbour of the server in its prefix (the server's address plus one), to suggest.
-IpAddress neighbour(IpAddress a) {
-  auto& last = a.bytes[a.family == Family::ipv4 ? 3 : 15];
-  last = last == 0xfe || last == 0xff ? static_cast<std::uint8_t>(last - 1)
-                                      : static_cast<std::uint8_t>(last + 1);
-  return a;
-}
-
 std::string no_route(const IpAddress& destination) {
   const bool v6 = destination.family == Family::ipv6;
   const unsigned len = v6 ? 64 : 24;
   const auto prefix = prefix_text(destination, len);
-  const auto mine = neighbour(destination).to_string();
+  const auto mine = destination.neighbour().to_string();
   return fmt::format(
       "no route to {}: this host has no address in {} and no default route. Add one on the "
       "interface that faces the server (any free address in {}), e.g. `ip {}addr add {}/{} dev "

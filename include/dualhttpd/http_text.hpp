@@ -1,6 +1,7 @@
 // Small helpers for header values.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace dualhttpd {
@@ -11,5 +12,8 @@ constexpr std::string_view trim_ows(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
 }
+
+// A JSON string literal: quotes, backslashes and control characters escaped.
+std::string json_quote(std::string_view s);
 
 }  // namespace dualhttpd

@@ -27,6 +27,9 @@ struct IpAddress {
   bool is_loopback() const;
   bool is_link_local() const;  // fe80::/10; 169.254.0.0/16 for IPv4
   bool is_v4_mapped() const;   // ::ffff:0:0/96
+  // The address one above (or, at the top, one below): a free-looking neighbour in the same
+  // prefix, to suggest for the other end of a link (…::24 → …::25).
+  IpAddress neighbour() const;
   bool operator==(const IpAddress&) const = default;
 };
 
