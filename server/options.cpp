@@ -71,7 +71,25 @@ ParsedOptions parse_options(int argc, char** argv) {
   app.add_option("--shutdown-timeout", o.shutdown_timeout,
                  "seconds to finish in-flight responses on SIGTERM");
   app.add_option("--keepalive-timeout", o.keepalive_timeout, "seconds an idle connection is kept");
-  app.add_option("--header-timeout", o.header_timeout, "seconds to receive a request head");
+  app.add_option("--header-timeout", o.header_timeout,
+                 "seconds to receive a request head, else 408 (slowloris)");
+  app.add_option("--write-timeout", o.write_timeout, "seconds a client may stop reading");
+  app.add_option("--limit-request-line", o.limit_request_line,
+                 "longest request target, else 414 (httpd's LimitRequestLine)");
+  app.add_option("--limit-request-field-size", o.limit_request_field_size,
+                 "longest header field, else 431 (LimitRequestFieldSize)");
+  app.add_option("--limit-request-fields", o.limit_request_fields,
+                 "most header fields, else 431 (LimitRequestFields)");
+  app.add_option("--limit-request-head", o.limit_request_head,
+                 "largest request head in bytes, else 431");
+  app.add_option("--limit-request-body", o.limit_request_body,
+                 "largest body read and dropped on GET/HEAD, else 413 and close");
+  app.add_option("--max-keepalive-requests", o.max_keepalive_requests,
+                 "requests per connection before Connection: close (MaxKeepAliveRequests)")
+      ->check(CLI::Range(1u, 1000000u));
+  app.add_option("--max-connections", o.max_connections,
+                 "simultaneous connections; more are accepted and closed at once")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
   ProbeOptions probe;
   auto* probe_cmd = app.add_subcommand(
       "probe", "from the client side: check the route to a server and fetch its /healthz");

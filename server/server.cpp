@@ -21,11 +21,13 @@ constexpr std::chrono::milliseconds shutdown_poll{50};
 }  // namespace
 
 Server::Server(net::io_context& io, std::vector<tcp::acceptor> acceptors, SessionContext context,
-               std::chrono::seconds shutdown_timeout, std::function<void()> on_reopen_logs)
+               std::size_t max_connections, std::chrono::seconds shutdown_timeout,
+               std::function<void()> on_reopen_logs)
     : io_(io),
       strand_(net::make_strand(io)),
       acceptors_(std::move(acceptors)),
       context_(context),
+      max_connections_(max_connections),
       shutdown_timeout_(shutdown_timeout),
       on_reopen_logs_(std::move(on_reopen_logs)),
       signals_(io, SIGINT, SIGTERM, SIGHUP),
@@ -53,7 +55,14 @@ void Server::accept(std::size_t index) {
       net::make_strand(io_),
       net::bind_executor(strand_, [this, index](beast::error_code ec, tcp::socket socket) {
         if (ec) return on_accept_error(index, ec);
-        std::make_shared<Session>(std::move(socket), context_)->start();
+        accept_failing_ = false;
+        if (context_.registry.size() >= max_connections_) {
+          // Over the limit: close at once rather than queue; the client may retry.
+          beast::error_code ignored;
+          socket.close(ignored);
+        } else {
+          std::make_shared<Session>(std::move(socket), context_)->start();
+        }
         accept(index);
       }));
 }
@@ -61,8 +70,10 @@ void Server::accept(std::size_t index) {
 void Server::on_accept_error(std::size_t index, const beast::error_code& ec) {
   if (stopping_ || ec == net::error::operation_aborted) return;
   // EMFILE/ENFILE and friends: say so, back off, try again; never spin.
-  spdlog::warn("accept on {} failed: {}; retrying in {} ms",
-               acceptors_[index].local_endpoint().port(), ec.message(), accept_backoff.count());
+  if (!accept_failing_)
+    spdlog::warn("accept failed: {}; retrying every {} ms until it works", ec.message(),
+                 accept_backoff.count());
+  accept_failing_ = true;
   backoff_[index]->expires_after(accept_backoff);
   backoff_[index]->async_wait(net::bind_executor(strand_, [this, index](beast::error_code e) {
     if (!e && !stopping_) accept(index);

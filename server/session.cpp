@@ -36,7 +36,6 @@ const std::string& date_now() {
 
 // What a parse error means to the client, as httpd answers it.
 http::status status_for_parse_error(const beast::error_code& ec) {
-  if (ec == http::error::header_limit) return http::status::request_header_fields_too_large;
   if (ec == http::error::body_limit) return http::status::payload_too_large;
   return http::status::bad_request;
 }
@@ -50,7 +49,7 @@ std::string client_text(const tcp::socket& socket) {
 }  // namespace
 
 Session::Session(tcp::socket socket, SessionContext& context)
-    : stream_(std::move(socket)), context_(context) {}
+    : stream_(std::move(socket)), timer_(stream_.get_executor()), context_(context) {}
 
 Session::~Session() {
   context_.registry.remove(this);
@@ -78,32 +77,61 @@ void Session::abort() {
   net::post(stream_.get_executor(), [self = shared_from_this()] { self->close(); });
 }
 
+// One timer per session, so a timeout can still be answered (408) before closing; Beast's
+// own stream timeout would close the socket first.
+void Session::arm_timer(std::chrono::seconds timeout) {
+  timed_out_ = false;
+  timer_.expires_after(timeout);
+  timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec) return;
+    self->timed_out_ = true;
+    beast::error_code ignored;
+    self->stream_.socket().cancel(ignored);
+  });
+}
+
 void Session::read_request() {
   if (stopping_) return close();
   parser_.emplace();
   parser_->header_limit(context_.limits.header_limit);
   parser_->body_limit(context_.limits.body_limit);
-  stream_.expires_after(first_request_ ? context_.limits.header_timeout
-                                       : context_.limits.keepalive_timeout);
+  stream_.expires_never();
+  // A new connection has the header timeout to send its request; an idle keep-alive
+  // connection has the keep-alive timeout, unless a pipelined request is already here.
+  const bool idle = !first_request_ && buffer_.size() == 0;
+  arm_timer(idle ? context_.limits.keepalive_timeout : context_.limits.header_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&Session::on_read, shared_from_this()));
 }
 
+void Session::reply_and_close(http::status status) {
+  request_line_ = "-";
+  referer_.clear();
+  user_agent_.clear();
+  auto reply = error_reply(status);
+  reply.close_after = true;
+  send(std::move(reply), false);
+}
+
 void Session::on_read(beast::error_code ec, std::size_t) {
+  timer_.cancel();
   first_request_ = false;
-  if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-      ec == net::error::operation_aborted || ec == net::error::connection_reset ||
-      ec == net::error::eof)
+  if (ec == net::error::operation_aborted && timed_out_ && parser_->got_some())
+    return reply_and_close(http::status::request_timeout);  // slowloris: 408, then close
+  if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+      ec == net::error::connection_reset || ec == net::error::eof)
     return close();
-  if (ec) {
-    request_line_ = "-";
-    referer_.clear();
-    user_agent_.clear();
-    auto reply = error_reply(status_for_parse_error(ec));
-    reply.close_after = true;
-    return send(std::move(reply), false);
+  if (ec == http::error::header_limit) {
+    const auto received = buffer_.data();
+    return reply_and_close(status_for_oversized_head(
+        {static_cast<const char*>(received.data()), received.size()}, context_.limits));
   }
+  if (ec) return reply_and_close(status_for_parse_error(ec));
   const auto& request = parser_->get();
+  if (const auto status = check_request_limits(request.base(), context_.limits);
+      status != http::status::ok)
+    return reply_and_close(status);
+  ++requests_;
   request_line_ = fmt::format("{} {} HTTP/{}.{}", request.method_string(), request.target(),
                               request.version() / 10, request.version() % 10);
   referer_ = std::string(request[http::field::referer]);
@@ -111,7 +139,8 @@ void Session::on_read(beast::error_code ec, std::size_t) {
   auto reply = context_.health.matches(request.target())
                    ? context_.health.answer(request.base(), health_view())
                    : context_.handler.handle(request.base());
-  send(std::move(reply), request.keep_alive() && !stopping_);
+  send(std::move(reply),
+       request.keep_alive() && !stopping_ && requests_ < context_.limits.max_requests);
 }
 
 HealthView Session::health_view() const {
@@ -160,7 +189,9 @@ void Session::send_file() {
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) {
+      arm_timer(context_.limits.write_timeout);  // a client that stops reading is cut off
       socket.async_wait(tcp::socket::wait_write, [self = shared_from_this()](beast::error_code ec) {
+        self->timer_.cancel();
         if (ec) return self->close();
         self->send_file();
       });

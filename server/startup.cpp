@@ -1,6 +1,7 @@
 #include "dualhttpd/startup.hpp"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -71,6 +72,29 @@ int report_failure(const std::vector<Problem>& problems, const std::string& root
   return code;
 }
 
+// Every connection is a descriptor: take the hard limit, as nginx's worker_rlimit_nofile does.
+void raise_fd_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+SessionLimits limits_of(const Options& o) {
+  SessionLimits l;
+  l.header_timeout = std::chrono::seconds(o.header_timeout);
+  l.keepalive_timeout = std::chrono::seconds(o.keepalive_timeout);
+  l.write_timeout = std::chrono::seconds(o.write_timeout);
+  l.uri_limit = o.limit_request_line;
+  l.field_limit = o.limit_request_field_size;
+  l.field_count_limit = o.limit_request_fields;
+  l.header_limit = o.limit_request_head;
+  l.body_limit = o.limit_request_body;
+  l.max_requests = o.max_keepalive_requests;
+  return l;
+}
+
 // One look at the machine and one trial of every listener.
 struct Attempt {
   MachineSnapshot machine;
@@ -135,9 +159,7 @@ int serve(const Options& o, net::io_context& io, OpenListeners opened, UniqueFd 
   }
   const StaticHandler handler(std::move(root), mime);
   SessionRegistry registry;
-  SessionLimits limits;
-  limits.keepalive_timeout = std::chrono::seconds(o.keepalive_timeout);
-  limits.header_timeout = std::chrono::seconds(o.header_timeout);
+  const auto limits = limits_of(o);
   const HealthEndpoint health(o.health_path);
   SessionContext context{handler, health, access_log, registry, limits};
   const unsigned threads =
@@ -148,8 +170,8 @@ int serve(const Options& o, net::io_context& io, OpenListeners opened, UniqueFd 
       spdlog::log(hint.warning ? spdlog::level::warn : spdlog::level::info, "  {}", hint.text);
   }
   spdlog::info("serving {} with {} thread{}", root_path, threads, threads == 1 ? "" : "s");
-  Server server(io, std::move(opened.acceptors), context, std::chrono::seconds(o.shutdown_timeout),
-                [&access_log] {
+  Server server(io, std::move(opened.acceptors), context, o.max_connections,
+                std::chrono::seconds(o.shutdown_timeout), [&access_log] {
                   for (const auto& err : {reopen_error_log(), access_log.reopen()})
                     if (!err.empty()) spdlog::error("{}", err);
                 });
@@ -161,6 +183,7 @@ int serve(const Options& o, net::io_context& io, OpenListeners opened, UniqueFd 
 int run(const Options& o) {
   // sendfile(2) has no MSG_NOSIGNAL: a client that goes away must not kill the process.
   std::signal(SIGPIPE, SIG_IGN);
+  raise_fd_limit();
   if (auto err = open_error_log(o.error_log, o.log_level); !err.empty()) {
     fmt::print(stderr, "dualhttpd: {}\n", err);
     return exit_usage;

@@ -26,14 +26,13 @@ http::status status_for_errno(int error) {
   switch (error) {
     case ENOENT:
     case ENOTDIR:
+    case ENAMETOOLONG:  // no such name can exist (the target itself is limited earlier: 414)
       return http::status::not_found;
     case EACCES:
     case EPERM:
     case EXDEV:  // a symlink that leaves the docroot
     case ELOOP:
       return http::status::forbidden;
-    case ENAMETOOLONG:
-      return http::status::uri_too_long;
     default:
       return http::status::internal_server_error;
   }

@@ -1,6 +1,8 @@
 // The command line.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +27,14 @@ struct Options {
   unsigned shutdown_timeout = 10;
   unsigned keepalive_timeout = 5;
   unsigned header_timeout = 10;
+  unsigned write_timeout = 60;
+  std::size_t limit_request_line = 8190;
+  std::size_t limit_request_field_size = 8190;
+  std::size_t limit_request_fields = 100;
+  std::uint32_t limit_request_head = 32 * 1024;
+  std::uint64_t limit_request_body = 64 * 1024;
+  unsigned max_keepalive_requests = 100;
+  std::size_t max_connections = 10000;
 };
 
 struct ParsedOptions {

@@ -20,7 +20,8 @@ namespace dualhttpd {
 class Server {
  public:
   Server(net::io_context& io, std::vector<tcp::acceptor> acceptors, SessionContext context,
-         std::chrono::seconds shutdown_timeout, std::function<void()> on_reopen_logs);
+         std::size_t max_connections, std::chrono::seconds shutdown_timeout,
+         std::function<void()> on_reopen_logs);
 
   // Runs until stopped by a signal; returns the exit status.
   int run(unsigned threads);
@@ -36,6 +37,8 @@ class Server {
   net::strand<net::io_context::executor_type> strand_;  // serialises the handlers below
   std::vector<tcp::acceptor> acceptors_;
   SessionContext context_;
+  std::size_t max_connections_;
+  bool accept_failing_ = false;  // log an accept failure once, not once per retry
   std::chrono::seconds shutdown_timeout_;
   std::function<void()> on_reopen_logs_;
   net::signal_set signals_;

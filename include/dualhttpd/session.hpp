@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -15,6 +16,7 @@
 #include "dualhttpd/access_log.hpp"
 #include "dualhttpd/health.hpp"
 #include "dualhttpd/reply.hpp"
+#include "dualhttpd/request_limits.hpp"
 #include "dualhttpd/session_registry.hpp"
 #include "dualhttpd/static_handler.hpp"
 
@@ -23,14 +25,6 @@ namespace dualhttpd {
 namespace beast = boost::beast;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
-
-struct SessionLimits {
-  std::chrono::seconds header_timeout{10};    // to receive a whole request head
-  std::chrono::seconds keepalive_timeout{5};  // idle between requests
-  std::chrono::seconds write_timeout{60};
-  std::uint32_t header_limit = 32u * 1024;
-  std::uint64_t body_limit = std::uint64_t{64} * 1024;  // bodies on GET/HEAD are read and dropped
-};
 
 struct SessionContext {
   const StaticHandler& handler;
@@ -52,8 +46,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void abort();
 
  private:
+  void arm_timer(std::chrono::seconds timeout);
   void read_request();
   void on_read(beast::error_code ec, std::size_t bytes);
+  void reply_and_close(http::status status);
   HealthView health_view() const;
   void send(Reply reply, bool keep_alive);
   void on_head_written(beast::error_code ec, std::size_t bytes);
@@ -64,6 +60,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void close();
 
   beast::tcp_stream stream_;
+  net::steady_timer timer_;  // header, keep-alive and sendfile timeouts
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   SessionContext& context_;
@@ -76,6 +73,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool busy_ = false;
   bool stopping_ = false;
   bool first_request_ = true;
+  bool timed_out_ = false;
+  unsigned requests_ = 0;
 };
 
 }  // namespace dualhttpd

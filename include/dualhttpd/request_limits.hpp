@@ -1,0 +1,36 @@
+// Limits on what a client may send, with httpd's defaults (LimitRequestLine,
+// LimitRequestFieldSize, LimitRequestFields, MaxKeepAliveRequests), and the status that
+// answers a request beyond them.
+#pragma once
+
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace dualhttpd {
+
+struct SessionLimits {
+  std::chrono::seconds header_timeout{10};    // to receive a whole request head (408 after)
+  std::chrono::seconds keepalive_timeout{5};  // idle between requests
+  std::chrono::seconds write_timeout{60};     // a client that stops reading
+  std::size_t uri_limit = 8190;               // request target (414)
+  std::size_t field_limit = 8190;             // one header field, name and value (431)
+  std::uint32_t header_limit = 32 * 1024;     // the whole head (431)
+  std::size_t field_count_limit = 100;        // number of header fields (431)
+  std::uint64_t body_limit = 64 * 1024;       // bodies on GET/HEAD are read and dropped (413)
+  unsigned max_requests = 100;                // per connection, then Connection: close
+};
+
+namespace http = boost::beast::http;
+
+// The status for a parsed head that breaks a limit, or ok.
+http::status check_request_limits(const http::request_header<>& head, const SessionLimits& limits);
+
+// After Beast's header_limit error: 414 when the request line alone is too long, else 431.
+// `received` is what the client has sent of the head so far.
+http::status status_for_oversized_head(std::string_view received, const SessionLimits& limits);
+
+}  // namespace dualhttpd

@@ -1,0 +1,48 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "dualhttpd/request_limits.hpp"
+
+using namespace dualhttpd;
+
+namespace {
+
+http::request_header<> head(std::string target) {
+  http::request_header<> h;
+  h.method(http::verb::get);
+  h.target(target);
+  h.version(11);
+  h.set(http::field::host, "x");
+  return h;
+}
+
+}  // namespace
+
+TEST_CASE("request limits, httpd's defaults") {
+  const SessionLimits limits;
+  CHECK(check_request_limits(head("/"), limits) == http::status::ok);
+  CHECK(check_request_limits(head("/" + std::string(8189, 'a')), limits) == http::status::ok);
+  CHECK(check_request_limits(head("/" + std::string(8190, 'a')), limits) ==
+        http::status::uri_too_long);
+  auto big_field = head("/");
+  big_field.set("X-Big", std::string(8190 - 7, 'v'));
+  CHECK(check_request_limits(big_field, limits) == http::status::ok);
+  big_field.set("X-Big", std::string(8190 - 6, 'v'));
+  CHECK(check_request_limits(big_field, limits) == http::status::request_header_fields_too_large);
+  auto many = head("/");
+  for (int i = 0; i < 99; ++i) many.insert("X-" + std::to_string(i), "v");
+  CHECK(check_request_limits(many, limits) == http::status::ok);  // 100 with Host
+  many.insert("X-one-more", "v");
+  CHECK(check_request_limits(many, limits) == http::status::request_header_fields_too_large);
+}
+
+TEST_CASE("an oversized head: 414 for a long request line, 431 for long headers") {
+  const SessionLimits limits;
+  const std::string long_line = "GET /" + std::string(40000, 'a');
+  CHECK(status_for_oversized_head(long_line, limits) == http::status::uri_too_long);
+  const std::string long_headers =
+      "GET / HTTP/1.1\r\nHost: x\r\nX-A: " + std::string(40000, 'a') + "\r\n";
+  CHECK(status_for_oversized_head(long_headers, limits) ==
+        http::status::request_header_fields_too_large);
+}
