@@ -1,0 +1,71 @@
+// libFuzzer: a whole request through the HTTP layer, in memory: Beast's parser with the
+// server's limits, the limit checks, the static handler on a small docroot, and the
+// serialized response.
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "dualhttpd/request_limits.hpp"
+#include "dualhttpd/static_handler.hpp"
+
+namespace {
+
+namespace http = boost::beast::http;
+
+const dualhttpd::StaticHandler& handler() {
+  static const auto instance = [] {
+    const auto root = std::filesystem::temp_directory_path() / "dualhttpd-fuzz-root";
+    std::filesystem::create_directories(root / "dir");
+    std::ofstream(root / "index.html") << "<p>home</p>\n";
+    std::ofstream(root / "dir" / "a.txt") << "0123456789\n";
+    std::ofstream(root / ".htaccess") << "secret\n";
+    const int fd = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return std::make_unique<dualhttpd::StaticHandler>(dualhttpd::UniqueFd(fd),
+                                                      std::make_shared<dualhttpd::MimeTypes>());
+  }();
+  return *instance;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const dualhttpd::SessionLimits limits;
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(limits.header_limit);
+  parser.body_limit(limits.body_limit);
+  boost::beast::error_code ec;
+  boost::asio::const_buffer input(data, size);
+  while (input.size() > 0 && !parser.is_done()) {
+    const auto used = parser.put(input, ec);
+    if (ec == http::error::need_more) break;
+    if (ec) return 0;
+    if (used == 0) break;
+    input += used;
+  }
+  if (!parser.is_done()) return 0;
+  const auto& request = parser.get();
+  if (dualhttpd::check_request_limits(request.base(), limits) != http::status::ok) return 0;
+  auto reply = handler().handle(request.base());
+  auto& m = reply.message;
+  if (m.find(http::field::content_length) == m.end() && m.result() != http::status::not_modified)
+    __builtin_trap();  // every response says how long it is
+  http::response_serializer<http::string_body> sr(m);
+  std::size_t written = 0;
+  do {
+    sr.next(ec, [&](boost::beast::error_code&, const auto& buffers) {
+      const auto n = boost::asio::buffer_size(buffers);
+      written += n;
+      sr.consume(n);
+    });
+  } while (!ec && !sr.is_done());
+  if (ec || written == 0) __builtin_trap();
+  return 0;
+}
