@@ -34,7 +34,13 @@ HealthView describe_connection(const ip::tcp::endpoint& local, const ip::tcp::en
   HealthView v;
   const auto client = remote.address();
   v.client_mapped = client.is_v6() && client.to_v6().is_v4_mapped();
-  v.client_address = unmapped(client).to_string();
+  auto client_plain = unmapped(client);
+  if (client_plain.is_v6()) {  // the zone is ours (the local interface), not the client's
+    auto v6 = client_plain.to_v6();
+    v6.scope_id(0);
+    client_plain = v6;
+  }
+  v.client_address = client_plain.to_string();
   v.client_port = remote.port();
   const auto here = unmapped(local.address());
   if (here.is_v6()) {

@@ -82,6 +82,9 @@ case $CASE in
     expect_contains "--check warns about link-local" "warning: a link-local address" "$CHECK_OUT"
     serve ll --listen "[$LL%enp0s8]:8080"
     same_as_index "host reaches [$LL%25vboxnet0]:8080" "http://[$LL%25vboxnet0]:8080/"
+    LL_HEALTH=$("${H[@]}" curl -sg --max-time 5 "http://[$LL%25vboxnet0]:8080/healthz")
+    expect_contains "healthz over link-local names the local zone" '"interface":"enp0s8","zone":"enp0s8"' "$LL_HEALTH"
+    expect_not_contains "the client's address carries no zone of ours" '%enp0s8","port"' "$LL_HEALTH"
     ;;
   tentative)
     "${LAB[@]}" fix
