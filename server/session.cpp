@@ -132,10 +132,12 @@ void Session::on_read(beast::error_code ec, std::size_t) {
       status != http::status::ok)
     return reply_and_close(status);
   ++requests_;
-  request_line_ = fmt::format("{} {} HTTP/{}.{}", request.method_string(), request.target(),
-                              request.version() / 10, request.version() % 10);
-  referer_ = std::string(request[http::field::referer]);
-  user_agent_ = std::string(request[http::field::user_agent]);
+  if (context_.access_log.enabled()) {  // copies for the log line, only when there is a log
+    request_line_ = fmt::format("{} {} HTTP/{}.{}", request.method_string(), request.target(),
+                                request.version() / 10, request.version() % 10);
+    referer_ = std::string(request[http::field::referer]);
+    user_agent_ = std::string(request[http::field::user_agent]);
+  }
   auto reply = context_.health.matches(request.target())
                    ? context_.health.answer(request.base(), health_view())
                    : context_.handler.handle(request.base());
