@@ -53,6 +53,18 @@ expect_not_contains() {
   if [[ "$3" != *"$2"* ]]; then pass "$1"; else fail "$1: [$2] should not be in:"$'\n'"$3"; fi
 }
 
+# start_clock; COMMAND; stop_clock; expect_elapsed WHAT MIN_MS MAX_MS : how long COMMAND took
+# (in ELAPSED_MS) lies in [MIN_MS, MAX_MS).
+start_clock() { CLOCK=$(date +%s%N); }
+stop_clock() { ELAPSED_MS=$((($(date +%s%N) - CLOCK) / 1000000)); }
+expect_elapsed() {
+  if [ "$ELAPSED_MS" -ge "$2" ] && [ "$ELAPSED_MS" -lt "$3" ]; then
+    pass "$1 (${ELAPSED_MS} ms)"
+  else
+    fail "$1: took ${ELAPSED_MS} ms, expected ${2} to ${3} ms"
+  fi
+}
+
 # A port nobody listens on, from a range away from the usual ephemeral ports.
 free_port() {
   local port
