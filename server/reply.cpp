@@ -42,11 +42,19 @@ Reply error_reply(http::status status, std::string_view detail) {
   return reply;
 }
 
+std::uint64_t Reply::body_bytes() const {
+  if (!file) return message.body().size();
+  std::uint64_t bytes = tail.size();
+  for (const auto& span : spans) bytes += span.head.size() + span.length;
+  return bytes;
+}
+
 void strip_body_for_head(Reply& reply) {
   if (reply.file || !reply.message.body().empty()) reply.message.content_length(reply.body_bytes());
   reply.message.body().clear();
   reply.file.reset();
-  reply.length = 0;
+  reply.spans.clear();
+  reply.tail.clear();
 }
 
 }  // namespace dualhttpd

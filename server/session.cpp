@@ -174,19 +174,44 @@ void Session::send(Reply reply, bool keep_alive) {
 
 void Session::on_head_written(beast::error_code ec, std::size_t) {
   if (ec && ec != http::error::end_of_stream) return close();
-  if (reply_.file && reply_.length > 0) return send_file();
+  if (reply_.file) return send_body();
   finish_response();
 }
 
-void Session::send_file() {
+// The file body: each span's head (multipart headers) with a write, its bytes with sendfile,
+// then the tail. Re-entered after each asynchronous step until nothing is left.
+void Session::send_body() {
+  while (reply_.next_span < reply_.spans.size()) {
+    auto& span = reply_.spans[reply_.next_span];
+    if (!span.head.empty()) return write_text(span.head);
+    if (span.length > 0 && !send_file(span)) return;
+    ++reply_.next_span;
+  }
+  if (!reply_.tail.empty()) return write_text(reply_.tail);
+  finish_response();
+}
+
+// Writes `text` (kept alive by reply_), empties it, and goes on with the body.
+void Session::write_text(std::string& text) {
+  stream_.expires_after(context_.limits.write_timeout);
+  net::async_write(stream_, net::buffer(text),
+                   [self = shared_from_this(), &text](beast::error_code ec, std::size_t) {
+                     if (ec) return self->close();
+                     text.clear();
+                     self->send_body();
+                   });
+}
+
+// Sends the span's bytes; false when it had to wait (the wait resumes send_body) or failed.
+bool Session::send_file(FileSpan& span) {
   auto& socket = stream_.socket();
-  while (reply_.length > 0) {
-    auto offset = static_cast<off_t>(reply_.offset);
+  while (span.length > 0) {
+    auto offset = static_cast<off_t>(span.offset);
     const auto n = ::sendfile(socket.native_handle(), reply_.file.get(), &offset,
-                              std::min<std::uint64_t>(reply_.length, sendfile_chunk));
+                              std::min<std::uint64_t>(span.length, sendfile_chunk));
     if (n > 0) {
-      reply_.offset += static_cast<std::uint64_t>(n);
-      reply_.length -= static_cast<std::uint64_t>(n);
+      span.offset += static_cast<std::uint64_t>(n);
+      span.length -= static_cast<std::uint64_t>(n);
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -195,19 +220,20 @@ void Session::send_file() {
       socket.async_wait(tcp::socket::wait_write, [self = shared_from_this()](beast::error_code ec) {
         self->timer_.cancel();
         if (ec) return self->close();
-        self->send_file();
+        self->send_body();
       });
-      return;
+      return false;
     }
     // The client went away, or the file shrank under us: the promised length cannot be kept.
     const int error = n < 0 ? errno : 0;
     const auto level =
         error == EPIPE || error == ECONNRESET ? spdlog::level::debug : spdlog::level::warn;
-    spdlog::log(level, "sendfile to {} stopped with {} bytes left: {}", client_, reply_.length,
+    spdlog::log(level, "sendfile to {} stopped with {} bytes left: {}", client_, span.length,
                 error ? ::strerrordesc_np(error) : "the file is shorter than it was");
-    return close();
+    close();
+    return false;
   }
-  finish_response();
+  return true;
 }
 
 void Session::finish_response() {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <random>
 
 #include <fmt/format.h>
 
@@ -68,6 +69,38 @@ std::string_view header(const http::request_header<>& request, http::field field
   return it == request.end() ? std::string_view{} : std::string_view(it->value());
 }
 
+// The whole file (no ranges), one range (206 with Content-Range) or several (206 as
+// multipart/byteranges, RFC 9110 §14.6, each part with its own headers).
+void add_body(Reply& reply, const ByteRanges& ranges, std::string_view type, std::uint64_t size,
+              std::string_view boundary) {
+  auto& m = reply.message;
+  if (ranges.empty()) {
+    reply.spans.push_back({{}, 0, size});
+    return;
+  }
+  m.result(http::status::partial_content);
+  if (ranges.size() == 1) {
+    const auto& range = ranges.front();
+    m.set(http::field::content_range,
+          fmt::format("bytes {}-{}/{}", range.first, range.last(), size));
+    reply.spans.push_back({{}, range.first, range.length});
+    return;
+  }
+  for (const auto& range : ranges)
+    reply.spans.push_back(
+        {fmt::format("\r\n--{}\r\nContent-Type: {}\r\nContent-Range: bytes {}-{}/{}\r\n\r\n",
+                     boundary, type, range.first, range.last(), size),
+         range.first, range.length});
+  reply.tail = fmt::format("\r\n--{}--\r\n", boundary);
+  m.set(http::field::content_type, fmt::format("multipart/byteranges; boundary={}", boundary));
+}
+
+// One boundary per process, as httpd: 64 random bits, so a file is unlikely to contain it.
+std::string make_boundary() {
+  std::random_device random;
+  return fmt::format("{:08x}{:08x}", random(), random());
+}
+
 }  // namespace
 
 int open_beneath(int dirfd, const std::string& relative) {
@@ -80,7 +113,7 @@ int open_beneath(int dirfd, const std::string& relative) {
 }
 
 StaticHandler::StaticHandler(UniqueFd docroot, std::shared_ptr<const MimeTypes> mime)
-    : docroot_(std::move(docroot)), mime_(std::move(mime)) {}
+    : docroot_(std::move(docroot)), mime_(std::move(mime)), boundary_(make_boundary()) {}
 
 Reply StaticHandler::handle(const http::request_header<>& request) const {
   if (!host_is_valid(request)) return error_reply(http::status::bad_request);
@@ -150,7 +183,6 @@ Reply StaticHandler::serve_file(const http::request_header<>& request, UniqueFd 
                           header(request, http::field::if_none_match),
                           header(request, http::field::if_modified_since),
                           header(request, http::field::if_unmodified_since)};
-  const bool get = request.method() == http::verb::get;
   Reply reply;
   switch (evaluate_preconditions(pre, current, true)) {
     case ConditionalOutcome::not_modified:
@@ -170,28 +202,22 @@ Reply StaticHandler::serve_file(const http::request_header<>& request, UniqueFd 
     return reply;
   }
   m.set(http::field::accept_ranges, "bytes");
-  m.set(http::field::content_type, mime_->content_type(name));
-  ByteRange range{0, size};
-  const auto range_header = header(request, http::field::range);
-  if (get && !range_header.empty() &&
-      if_range_allows(header(request, http::field::if_range), current)) {
-    const auto decision = evaluate_range(range_header, size);
-    if (decision.verdict == RangeVerdict::unsatisfiable) {
-      auto refused = error_reply(http::status::range_not_satisfiable);
-      refused.message.set(http::field::content_range, fmt::format("bytes */{}", size));
-      return refused;
-    }
-    if (decision.verdict == RangeVerdict::partial) {
-      range = decision.range;
-      m.result(http::status::partial_content);
-      m.set(http::field::content_range,
-            fmt::format("bytes {}-{}/{}", range.first, range.last(), size));
-    }
-  }
-  m.content_length(range.length);
+  const auto type = mime_->content_type(name);
+  m.set(http::field::content_type, type);
   reply.file = std::move(file);
-  reply.offset = range.first;
-  reply.length = range.length;
+  const auto range_header = header(request, http::field::range);
+  // HEAD too: it answers with the headers GET would get (RFC 9110 §9.3.2), as httpd does.
+  auto decision =
+      !range_header.empty() && if_range_allows(header(request, http::field::if_range), current)
+          ? evaluate_range(range_header, size)
+          : RangeDecision{};
+  if (decision.verdict == RangeVerdict::unsatisfiable) {
+    auto refused = error_reply(http::status::range_not_satisfiable);
+    refused.message.set(http::field::content_range, fmt::format("bytes */{}", size));
+    return refused;
+  }
+  add_body(reply, decision.ranges, type, size, boundary_);
+  m.content_length(reply.body_bytes());
   return reply;
 }
 

@@ -1,10 +1,12 @@
 // What the server sends for one request: a Beast message with every header set, whose
-// body is either generated text or a byte range of an open file (sent with sendfile).
+// body is either generated text or byte ranges of an open file (sent with sendfile).
 #pragma once
 
 #include <boost/beast/http.hpp>
+#include <boost/container/small_vector.hpp>
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "dualhttpd/unique_fd.hpp"
@@ -13,14 +15,23 @@ namespace dualhttpd {
 
 namespace http = boost::beast::http;
 
-struct Reply {
-  http::response<http::string_body> message;  // Content-Length always set
-  UniqueFd file;                              // when open, `length` bytes from `offset` follow
+// One piece of a file body: `head` (a multipart boundary and part headers, or nothing),
+// then `length` bytes of the file from `offset`.
+struct FileSpan {
+  std::string head;
   std::uint64_t offset = 0;
   std::uint64_t length = 0;
-  bool close_after = false;  // the request cannot be trusted: close after replying
+};
 
-  std::uint64_t body_bytes() const { return file ? length : message.body().size(); }
+struct Reply {
+  http::response<http::string_body> message;  // Content-Length always set
+  UniqueFd file;                              // when open, the spans and then `tail` follow
+  boost::container::small_vector<FileSpan, 1> spans;
+  std::string tail;           // the closing multipart boundary
+  std::size_t next_span = 0;  // how far sending has come
+  bool close_after = false;   // the request cannot be trusted: close after replying
+
+  std::uint64_t body_bytes() const;
 };
 
 // A small HTML page for a status, as httpd sends one: 404, 403, 400 and friends.

@@ -53,7 +53,9 @@ class Session : public std::enable_shared_from_this<Session> {
   HealthView health_view() const;
   void send(Reply reply, bool keep_alive);
   void on_head_written(beast::error_code ec, std::size_t bytes);
-  void send_file();
+  void send_body();
+  void write_text(std::string& text);
+  bool send_file(FileSpan& span);
   void finish_response();
   void log_request(unsigned status);
   void linger_close();

@@ -26,6 +26,7 @@ class StaticHandler {
 
   UniqueFd docroot_;
   std::shared_ptr<const MimeTypes> mime_;
+  std::string boundary_;  // multipart/byteranges
 };
 
 // Opens `relative` below `dirfd` without ever leaving it (symlinks included).

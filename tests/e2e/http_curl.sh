@@ -98,6 +98,22 @@ curl -sg -r 99990- "$V6/random.bin" -o "$WORK/tail.got"
 if cmp -s "$WORK/tail.got" <(tail -c 10 "$ROOT/random.bin"); then pass "range body"; else fail "range body"; fi
 expect_eq "unsatisfiable" "416" "$(status -r 100000- "$V6/random.bin")"
 expect_eq "416 Content-Range" "bytes */100000" "$(header Content-Range -r 100000- "$V6/random.bin")"
+# Several ranges: multipart/byteranges, each part with its headers and the file's bytes.
+TYPE=$(header Content-Type -r 0-49999,60000- "$V6/random.bin")
+expect_contains "multipart type" "multipart/byteranges; boundary=" "$TYPE"
+B=${TYPE#*boundary=}
+{
+  printf '\r\n--%s\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes 0-49999/100000\r\n\r\n' "$B"
+  head -c 50000 "$ROOT/random.bin"
+  printf '\r\n--%s\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes 60000-99999/100000\r\n\r\n' "$B"
+  tail -c 40000 "$ROOT/random.bin"
+  printf '\r\n--%s--\r\n' "$B"
+} >"$WORK/multi.want"
+curl -sg -r 0-49999,60000- "$V6/random.bin" -o "$WORK/multi.got"
+if cmp -s "$WORK/multi.got" "$WORK/multi.want"; then pass "multipart body"; else fail "multipart body"; fi
+expect_eq "multipart Content-Length" "$(stat -c %s "$WORK/multi.want")" \
+  "$(header Content-Length -r 0-49999,60000- "$V6/random.bin")"
+expect_eq "overlapping ranges join into one" "bytes 0-19/100000" "$(header Content-Range -r 0-9,5-19 "$V6/random.bin")"
 expect_eq "If-Range mismatch gives 200" "200" "$(status -r 0-9 -H 'If-Range: "old"' "$V6/random.bin")"
 expect_eq "If-Range match gives 206" "206" "$(status -r 0-9 -H "If-Range: $(header ETag "$V6/random.bin")" "$V6/random.bin")"
 
