@@ -1,5 +1,7 @@
 #include "dualhttpd/http_text.hpp"
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 namespace dualhttpd {
@@ -15,6 +17,46 @@ std::string json_quote(std::string_view s) {
       out += static_cast<char>(c);
   }
   return out + "\"";
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string percent_encode_segment(std::string_view s) {
+  constexpr std::string_view safe = "-._~!$()*+,;=:@";
+  std::string out;
+  out.reserve(s.size());
+  for (const unsigned char c : s) {
+    if ((std::isalnum(c) && c < 0x80) || safe.find(static_cast<char>(c)) != std::string_view::npos)
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
+  }
+  return out;
 }
 
 }  // namespace dualhttpd

@@ -49,6 +49,8 @@ ParsedOptions parse_options(int argc, char** argv) {
       ->type_name("DIR");
   app.add_option("--threads", o.threads, "worker threads (default: one per hardware thread)")
       ->check(CLI::Range(1u, 1024u));
+  app.add_flag("--autoindex", o.autoindex,
+               "list directories that have no index.html (httpd's Options Indexes); else 403");
   app.add_flag("--ipv4-mapped", o.ipv4_mapped,
                "let [::]:PORT also accept IPv4 clients as ::ffff:a.b.c.d (IPV6_V6ONLY off)");
   app.add_option("--bind-wait", o.bind_wait,

@@ -157,7 +157,7 @@ int serve(const Options& o, net::io_context& io, OpenListeners opened, UniqueFd 
     fmt::print(stderr, "dualhttpd: {}\n", err);
     return exit_usage;
   }
-  const StaticHandler handler(std::move(root), mime);
+  const StaticHandler handler(std::move(root), mime, o.autoindex);
   SessionRegistry registry;
   const auto limits = limits_of(o);
   const HealthEndpoint health(o.health_path);

@@ -1,18 +1,16 @@
 #include "dualhttpd/static_handler.hpp"
 
-#include <fcntl.h>
-#include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <random>
 
 #include <fmt/format.h>
 
+#include "dualhttpd/autoindex.hpp"
 #include "dualhttpd/byte_range.hpp"
 #include "dualhttpd/conditional.hpp"
+#include "dualhttpd/docroot.hpp"
 #include "dualhttpd/http_date.hpp"
 #include "dualhttpd/target_path.hpp"
 
@@ -103,17 +101,12 @@ std::string make_boundary() {
 
 }  // namespace
 
-int open_beneath(int dirfd, const std::string& relative) {
-  open_how how{};
-  how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-  const char* path = relative.empty() ? "." : relative.c_str();
-  const long fd = ::syscall(SYS_openat2, dirfd, path, &how, sizeof how);
-  return fd < 0 ? -errno : static_cast<int>(fd);
-}
-
-StaticHandler::StaticHandler(UniqueFd docroot, std::shared_ptr<const MimeTypes> mime)
-    : docroot_(std::move(docroot)), mime_(std::move(mime)), boundary_(make_boundary()) {}
+StaticHandler::StaticHandler(UniqueFd docroot, std::shared_ptr<const MimeTypes> mime,
+                             bool autoindex)
+    : docroot_(std::move(docroot)),
+      mime_(std::move(mime)),
+      boundary_(make_boundary()),
+      autoindex_(autoindex) {}
 
 Reply StaticHandler::handle(const http::request_header<>& request) const {
   if (!host_is_valid(request)) return error_reply(http::status::bad_request);
@@ -163,13 +156,26 @@ Reply StaticHandler::serve_path(const http::request_header<>& request, const std
   const int index_fd = open_beneath(docroot_.get(), index);
   if (index_fd < 0) {
     const auto status = status_for_errno(-index_fd);
-    // A directory without an index is not listed (no autoindex): 403, as httpd.
-    return error_reply(status == http::status::not_found ? http::status::forbidden : status);
+    if (status != http::status::not_found) return error_reply(status);
+    // No index: a listing with --autoindex, else 403, as httpd with and without Indexes.
+    return autoindex_ ? listing(relative) : error_reply(http::status::forbidden);
   }
   UniqueFd index_file(index_fd);
   if (::fstat(index_file.get(), &st) != 0 || !S_ISREG(st.st_mode))
     return error_reply(http::status::forbidden);
   return serve_file(request, std::move(index_file), index);
+}
+
+Reply StaticHandler::listing(const std::string& relative) const {
+  int error = 0;
+  const auto entries = list_beneath(docroot_.get(), relative, error);
+  if (error < 0) return error_reply(status_for_errno(-error));
+  Reply reply;
+  auto& m = reply.message;
+  m.set(http::field::content_type, "text/html; charset=UTF-8");
+  m.body() = render_listing(relative, entries);
+  m.content_length(m.body().size());
+  return reply;
 }
 
 Reply StaticHandler::serve_file(const http::request_header<>& request, UniqueFd file,

@@ -19,6 +19,7 @@ struct Options {
   bool freebind = false;
   unsigned bind_wait = 0;  // seconds to wait for missing or tentative addresses
   bool check = false;
+  bool autoindex = false;  // list directories without index.html
   std::string access_log = "-";
   std::string error_log = "-";
   std::string log_level = "info";

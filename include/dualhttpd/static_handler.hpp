@@ -1,6 +1,6 @@
 // Decides what to send for a request against the docroot: method check, target → file
 // (confined with openat2 RESOLVE_BENEATH, so symlinks cannot leave the docroot either),
-// directory redirects and index files, validators, conditionals and byte ranges.
+// directory redirects, index files and listings, validators, conditionals and byte ranges.
 #pragma once
 
 #include <memory>
@@ -14,23 +14,22 @@ namespace dualhttpd {
 
 class StaticHandler {
  public:
-  StaticHandler(UniqueFd docroot, std::shared_ptr<const MimeTypes> mime);
+  // `autoindex`: list directories that have no index.html (else 403).
+  StaticHandler(UniqueFd docroot, std::shared_ptr<const MimeTypes> mime, bool autoindex = false);
 
   Reply handle(const http::request_header<>& request) const;
 
  private:
   Reply serve_path(const http::request_header<>& request, const std::string& relative,
                    bool trailing_slash, const std::string& redirect_to) const;
+  Reply listing(const std::string& relative) const;
   Reply serve_file(const http::request_header<>& request, UniqueFd file,
                    const std::string& name) const;
 
   UniqueFd docroot_;
   std::shared_ptr<const MimeTypes> mime_;
   std::string boundary_;  // multipart/byteranges
+  bool autoindex_;
 };
-
-// Opens `relative` below `dirfd` without ever leaving it (symlinks included).
-// Returns the descriptor, or -errno.
-int open_beneath(int dirfd, const std::string& relative);
 
 }  // namespace dualhttpd
