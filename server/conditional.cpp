@@ -45,7 +45,8 @@ ConditionalOutcome evaluate_preconditions(const Preconditions& h, const Validato
                          : ConditionalOutcome::precondition_failed;
   } else if (get_or_head && !h.if_modified_since.empty()) {
     const auto since = parse_http_date(trim_ows(h.if_modified_since));
-    if (since && current.last_modified <= *since) return ConditionalOutcome::not_modified;
+    if (since && current.last_modified <= *since && *since <= h.now)
+      return ConditionalOutcome::not_modified;
   }
   return ConditionalOutcome::proceed;
 }

@@ -13,6 +13,7 @@
 
 #include "dualhttpd/connection_info.hpp"
 #include "dualhttpd/http_date.hpp"
+#include "dualhttpd/request_framing.hpp"
 
 namespace dualhttpd {
 
@@ -32,12 +33,6 @@ const std::string& date_now() {
     text = format_http_date(now);
   }
   return text;
-}
-
-// What a parse error means to the client, as httpd answers it.
-http::status status_for_parse_error(const beast::error_code& ec) {
-  if (ec == http::error::body_limit) return http::status::payload_too_large;
-  return http::status::bad_request;
 }
 
 std::string client_text(const tcp::socket& socket) {
@@ -121,16 +116,17 @@ void Session::on_read(beast::error_code ec, std::size_t) {
   if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
       ec == net::error::connection_reset || ec == net::error::eof)
     return close();
-  if (ec == http::error::header_limit) {
-    const auto received = buffer_.data();
-    return reply_and_close(status_for_oversized_head(
-        {static_cast<const char*>(received.data()), received.size()}, context_.limits));
-  }
-  if (ec) return reply_and_close(status_for_parse_error(ec));
+  const auto data = buffer_.data();
+  const std::string_view received{static_cast<const char*>(data.data()), data.size()};
+  if (ec == http::error::header_limit)
+    return reply_and_close(status_for_oversized_head(received, context_.limits));
+  if (ec) return reply_and_close(status_for_parse_error(ec, received));
   const auto& request = parser_->get();
   if (const auto status = check_request_limits(request.base(), context_.limits);
       status != http::status::ok)
     return reply_and_close(status);
+  if (check_framing(request.base(), parser_->chunked()) != http::status::ok)
+    return reply_and_close(http::status::bad_request);
   ++requests_;
   if (context_.access_log.enabled()) {  // copies for the log line, only when there is a log
     request_line_ = fmt::format("{} {} HTTP/{}.{}", request.method_string(), request.target(),
@@ -141,8 +137,8 @@ void Session::on_read(beast::error_code ec, std::size_t) {
   auto reply = context_.health.matches(request.target())
                    ? context_.health.answer(request.base(), health_view())
                    : context_.handler.handle(request.base());
-  send(std::move(reply),
-       request.keep_alive() && !stopping_ && requests_ < context_.limits.max_requests);
+  send(std::move(reply), request.keep_alive() && !expects_continue(request.base()) && !stopping_ &&
+                             requests_ < context_.limits.max_requests);
 }
 
 HealthView Session::health_view() const {
@@ -157,7 +153,8 @@ void Session::send(Reply reply, bool keep_alive) {
   busy_ = true;
   reply_ = std::move(reply);
   body_bytes_ = reply_.body_bytes();
-  keep_alive_ = keep_alive && !reply_.close_after;
+  keep_alive_ =
+      keep_alive && !reply_.close_after && !status_drops_connection(reply_.message.result());
   auto& m = reply_.message;
   m.version(11);
   m.set(http::field::date, date_now());

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cctype>
 #include <cerrno>
 #include <random>
 
@@ -50,16 +51,24 @@ Reply method_reply(http::verb method) {
     reply.message.set(http::field::allow, allowed_methods);
     return reply;
   }
-  if (method == http::verb::unknown) return error_reply(http::status::not_implemented);
-  auto reply = error_reply(http::status::method_not_allowed);
+  auto reply = error_reply(method == http::verb::unknown ? http::status::not_implemented
+                                                         : http::status::method_not_allowed);
   reply.message.set(http::field::allow, allowed_methods);
   return reply;
 }
 
-// RFC 9112 §3.2: a 1.1 request has exactly one Host; so may a 1.0 one.
+// RFC 9112 §3.2: a 1.1 request has exactly one Host; so may a 1.0 one. Its value is a
+// host name or an address literal, with an optional port: no spaces, slashes or quotes.
 bool host_is_valid(const http::request_header<>& request) {
   const auto hosts = request.count(http::field::host);
-  return hosts == 1 || (hosts == 0 && request.version() < 11);
+  if (hosts == 0) return request.version() < 11;
+  if (hosts > 1) return false;
+  constexpr std::string_view allowed = "-._~!$&'()*+,;=:%[]";
+  for (const unsigned char c : request[http::field::host])
+    if (c >= 0x80 ||
+        (!std::isalnum(c) && allowed.find(static_cast<char>(c)) == std::string_view::npos))
+      return false;
+  return true;
 }
 
 std::string_view header(const http::request_header<>& request, http::field field) {
@@ -188,7 +197,7 @@ Reply StaticHandler::serve_file(const http::request_header<>& request, UniqueFd 
   const Preconditions pre{header(request, http::field::if_match),
                           header(request, http::field::if_none_match),
                           header(request, http::field::if_modified_since),
-                          header(request, http::field::if_unmodified_since)};
+                          header(request, http::field::if_unmodified_since), std::time(nullptr)};
   Reply reply;
   switch (evaluate_preconditions(pre, current, true)) {
     case ConditionalOutcome::not_modified:

@@ -60,8 +60,8 @@ std::optional<std::string> percent_decode(std::string_view in, TargetVerdict& wh
     out += c;
     i += 2;
   }
-  if (out.find('\0') != std::string::npos) {
-    why = TargetVerdict::bad_request;
+  if (out.find('\0') != std::string::npos) {  // no file name holds one: 404, as httpd
+    why = TargetVerdict::not_found;
     return std::nullopt;
   }
   return out;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ctime>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,9 @@ struct Preconditions {  // header values; empty when the header is absent
   std::string_view if_none_match = {};
   std::string_view if_modified_since = {};
   std::string_view if_unmodified_since = {};
+  // When the request arrived: an If-Modified-Since after it is a clock error on the client,
+  // and is ignored (as httpd does), or a file changed "in the future" would never be sent.
+  std::time_t now = std::numeric_limits<std::time_t>::max();
 };
 
 enum class ConditionalOutcome { proceed, not_modified, precondition_failed };

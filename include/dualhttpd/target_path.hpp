@@ -9,9 +9,9 @@ namespace dualhttpd {
 
 enum class TargetVerdict {
   ok,
-  bad_request,  // 400: not a path, bad escape, NUL, '#', '..' above the root
+  bad_request,  // 400: not a path, bad escape, '#', '..' above the root
   forbidden,    // 403: a segment starting with '.', other than .well-known
-  not_found,    // 404: an encoded '/' (as httpd's AllowEncodedSlashes Off)
+  not_found,    // 404: an encoded '/' (as httpd's AllowEncodedSlashes Off) or NUL
 };
 
 struct MappedTarget {

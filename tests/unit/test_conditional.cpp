@@ -44,6 +44,9 @@ TEST_CASE("conditional requests, in RFC 9110 order") {
   CHECK(eval({.if_modified_since = before}) == O::proceed);
   CHECK(eval({.if_modified_since = "garbage"}) == O::proceed);
   CHECK(eval({.if_modified_since = at}, false) == O::proceed);
+  // ... unless it lies after the request arrived (the client's clock is wrong), as httpd
+  CHECK(eval({.if_modified_since = after, .now = file.last_modified}) == O::proceed);
+  CHECK(eval({.if_modified_since = at, .now = file.last_modified}) == O::not_modified);
   // If-None-Match wins over If-Modified-Since
   CHECK(eval({.if_none_match = "\"other\"", .if_modified_since = after}) == O::proceed);
   // If-Match: strong comparison

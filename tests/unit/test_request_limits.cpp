@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "dualhttpd/request_framing.hpp"
 #include "dualhttpd/request_limits.hpp"
 
 using namespace dualhttpd;
@@ -45,4 +46,34 @@ TEST_CASE("an oversized head: 414 for a long request line, 431 for long headers"
       "GET / HTTP/1.1\r\nHost: x\r\nX-A: " + std::string(40000, 'a') + "\r\n";
   CHECK(status_for_oversized_head(long_headers, limits) ==
         http::status::request_header_fields_too_large);
+}
+
+TEST_CASE("framing: transfer codings, versions, answers that end the connection") {
+  auto h = head("/");
+  CHECK(check_framing(h, false) == http::status::ok);
+  h.set(http::field::transfer_encoding, "chunked");
+  CHECK(check_framing(h, true) == http::status::ok);
+  h.set(http::field::transfer_encoding, "gzip");
+  CHECK(check_framing(h, false) == http::status::bad_request);
+
+  const auto bad_version = make_error_code(http::error::bad_version);
+  CHECK(status_for_parse_error(bad_version, "GET / HTTP/2.0\r\nHost: x\r\n") ==
+        http::status::http_version_not_supported);
+  CHECK(status_for_parse_error(bad_version, "GET / HTTP/1.2\r\n") ==
+        http::status::http_version_not_supported);
+  CHECK(status_for_parse_error(bad_version, "GET / HTTP/1\r\n") == http::status::bad_request);
+  CHECK(status_for_parse_error(bad_version, "GET / HTTX/1.1\r\n") == http::status::bad_request);
+  CHECK(status_for_parse_error(make_error_code(http::error::body_limit), "") ==
+        http::status::payload_too_large);
+
+  CHECK(status_drops_connection(http::status::bad_request));
+  CHECK(status_drops_connection(http::status::not_implemented));
+  CHECK(!status_drops_connection(http::status::not_found));
+  CHECK(!status_drops_connection(http::status::method_not_allowed));
+
+  CHECK(!expects_continue(h));
+  h.set(http::field::expect, "100-Continue");
+  CHECK(expects_continue(h));
+  h.set(http::field::expect, "100-continuex");
+  CHECK(!expects_continue(h));
 }
