@@ -55,6 +55,7 @@ void Server::accept(std::size_t index) {
       net::make_strand(io_),
       net::bind_executor(strand_, [this, index](beast::error_code ec, tcp::socket socket) {
         if (ec) return on_accept_error(index, ec);
+        if (accept_failing_) spdlog::info("accept works again");
         accept_failing_ = false;
         if (context_.registry.size() >= max_connections_) {
           // Over the limit: close at once rather than queue; the client may retry.

@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Load, slow clients, shutdown under load and descriptor exhaustion, on loopback only.
+# Usage: load.sh load|slowloris|shutdown|emfile   (each bounded in time; see tests/CMakeLists.txt)
+source "$(dirname "$0")/../e2e/lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+ulimit -n 16384
+
+rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+fd_count() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# wait_fds PID COUNT : until the server holds COUNT descriptors again (up to 10 s).
+wait_fds() {
+  for _ in $(seq 1 100); do
+    [ "$(fd_count "$1")" -le "$2" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+case_load() {
+  local root=$WORK/root port
+  mkdir -p "$root"
+  head -c 1024 /dev/urandom >"$root/1k.bin"
+  head -c 16384 /dev/urandom >"$root/16k.bin"
+  head -c 1048576 /dev/urandom >"$root/1m.bin"
+  printf '<p>index</p>\n' >"$root/index.html"
+  port=$(free_port)
+  start_server "$WORK/err.log" --root "$root" --listen "127.0.0.1:$port" --access-log off
+  local pid=$SERVER_PID url="http://127.0.0.1:$port"
+  local mix=(/1k.bin /16k.bin /1m.bin /index.html)
+  local fds_idle
+  fds_idle=$(fd_count "$pid")
+  wrk -t1 -c1000 -d5s -s "$HERE/mix.lua" "$url" -- "${mix[@]}" >"$WORK/warmup.txt"
+  wait_fds "$pid" "$fds_idle" || true
+  local rss_warm
+  rss_warm=$(rss_kib "$pid")
+  wrk -t1 -c1000 -d30s --timeout 10s --latency -s "$HERE/mix.lua" "$url" -- "${mix[@]}" >"$WORK/wrk.txt" &
+  local wrk_pid=$!
+  # Meanwhile, bodies fetched one by one and compared byte for byte with the files.
+  local checked=0 wrong=0 f
+  sleep 2
+  while kill -0 "$wrk_pid" 2>/dev/null && [ "$checked" -lt 400 ]; do
+    for f in "${mix[@]}"; do
+      if curl -s --max-time 20 "$url$f" | cmp -s - "$root$f"; then :; else wrong=$((wrong + 1)); fi
+      checked=$((checked + 1))
+    done
+  done
+  wait "$wrk_pid"
+  cat "$WORK/wrk.txt"
+  local out rss_after
+  out=$(cat "$WORK/wrk.txt")
+  expect_not_contains "no socket errors (connect, read, write, timeout)" "Socket errors" "$out"
+  expect_not_contains "no answer but 200" "Non-2xx" "$out"
+  expect_eq "bodies fetched under load and compared: $checked, wrong or short" "0" "$wrong"
+  if wait_fds "$pid" "$fds_idle"; then
+    pass "descriptors back to the idle count ($fds_idle)"
+  else
+    fail "descriptors: $(fd_count "$pid") open, $fds_idle when idle"
+  fi
+  rss_after=$(rss_kib "$pid")
+  echo "RSS: ${rss_warm} KiB after warm-up, ${rss_after} KiB after 30 s of 1000 connections"
+  if [ "${DUALHTTPD_SANITIZED:-0}" = 1 ]; then
+    echo "RSS not compared: a sanitizer's allocator keeps freed memory in quarantine"
+  elif [ $((rss_after * 100)) -le $((rss_warm * 110)) ]; then
+    pass "RSS within 10 % of warm-up"
+  else
+    fail "RSS grew from ${rss_warm} to ${rss_after} KiB"
+  fi
+}
+
+case_slowloris() {
+  local root port
+  root=$(make_docroot)
+  port=$(free_port)
+  start_server "$WORK/err.log" --root "$root" --listen "127.0.0.1:$port" --access-log off \
+    --header-timeout 5
+  if python3 "$HERE/slowloris.py" "$port" 500 5 /hello.txt; then
+    pass "slowloris: 500 slow connections"
+  else
+    fail "slowloris"
+  fi
+}
+
+# download N RATE : N clients fetch the 64 MiB file at RATE each, comparing every byte with
+# the file as it arrives; each writes complete, truncated or wrong to $WORK/dl.N.
+download() {
+  local i
+  for i in $(seq 1 "$1"); do
+    (
+      curl -s --limit-rate "$2" "$URL/big.bin" | cmp - "$ROOT/big.bin" >"$WORK/cmp.$i" 2>&1 || true
+      case "$(cat "$WORK/cmp.$i")" in
+        "") echo complete ;;
+        *"EOF on -"*) echo truncated ;;
+        *) echo wrong ;;
+      esac >"$WORK/dl.$i"
+    ) &
+    CLIENTS+=($!)
+  done
+}
+
+# in_flight PORT N : waits (up to 20 s) until N responses are being sent on PORT (N server
+# sockets have had bytes acknowledged), so that SIGTERM finds N downloads in flight.
+in_flight() {
+  local n
+  for _ in $(seq 1 200); do
+    n=$(ss -Htni state established "( sport = :$1 )" | grep -o 'bytes_acked:[0-9]*' |
+      awk -F: '$2 > 0' | wc -l)
+    [ "$n" -ge "$2" ] && return 0
+    sleep 0.1
+  done
+  echo "only $n of $2 downloads in flight"
+  return 1
+}
+
+tally() { cat "$WORK"/dl.* | sort | uniq -c | tr '\n' ' '; }
+
+case_shutdown() {
+  ROOT=$WORK/root
+  mkdir -p "$ROOT"
+  head -c $((64 << 20)) /dev/urandom >"$ROOT/big.bin"
+  local port
+  # 1. A grace period long enough: every download completes, exit status 0.
+  port=$(free_port)
+  URL="http://127.0.0.1:$port"
+  start_server "$WORK/err.log" --root "$ROOT" --listen "127.0.0.1:$port" --access-log off \
+    --shutdown-timeout 60
+  CLIENTS=()
+  download 100 4M
+  in_flight "$port" 100
+  start_clock
+  stop_server "$SERVER_PID"
+  stop_clock
+  for pid in "${CLIENTS[@]}"; do wait "$pid"; done
+  echo "SIGTERM with 100 downloads in flight: stopped after ${ELAPSED_MS} ms; $(tally)"
+  expect_eq "exit status after SIGTERM" "0" "$STOP_STATUS"
+  expect_eq "all 100 downloads complete" "100" "$(grep -c complete "$WORK"/dl.* | awk -F: '{ s += $2 } END { print s }')"
+  rm -f "$WORK"/dl.* "$WORK"/cmp.*
+  # 2. A grace period that ends first: truncated bodies, never wrong bytes, exit status 0.
+  port=$(free_port)
+  URL="http://127.0.0.1:$port"
+  start_server "$WORK/err2.log" --root "$ROOT" --listen "127.0.0.1:$port" --access-log off \
+    --shutdown-timeout 2
+  CLIENTS=()
+  download 100 1M
+  in_flight "$port" 100
+  start_clock
+  stop_server "$SERVER_PID"
+  stop_clock
+  for pid in "${CLIENTS[@]}"; do wait "$pid"; done
+  echo "SIGTERM, grace 2 s, slow downloads: stopped after ${ELAPSED_MS} ms; $(tally)"
+  expect_eq "exit status when the grace period ends" "0" "$STOP_STATUS"
+  expect_elapsed "stopped at the end of the grace period" 1900 4000
+  expect_eq "no download got wrong bytes" "0" "$(cat "$WORK"/dl.* | grep -c wrong || true)"
+  expect_eq "every download was cut short" "100" "$(cat "$WORK"/dl.* | grep -c truncated || true)"
+}
+
+case_emfile() {
+  local root port pid
+  root=$(make_docroot)
+  port=$(free_port)
+  # 32 descriptors, soft and hard, so the server cannot raise it: accept() hits EMFILE.
+  (
+    ulimit -n 32
+    exec "$DUALHTTPD" --root "$root" --listen "127.0.0.1:$port" --threads 1 >"$WORK/out" 2>"$WORK/err.log"
+  ) &
+  pid=$!
+  PIDS+=("$pid")
+  for _ in $(seq 1 100); do grep -q 'serving ' "$WORK/err.log" 2>/dev/null && break; sleep 0.05; done
+  local held=() fd
+  for _ in $(seq 1 40); do
+    exec {fd}<>"/dev/tcp/127.0.0.1/$port"
+    held+=("$fd")
+  done
+  sleep 0.5
+  local before after
+  before=$(cpu_ticks "$pid")
+  sleep 2
+  after=$(cpu_ticks "$pid")
+  echo "CPU while accept() fails: $((after - before)) ticks in 2 s"
+  expect_contains "EMFILE is logged" "accept failed: Too many open files" "$(cat "$WORK/err.log")"
+  expect_eq "logged once, not per attempt" "1" "$(grep -c 'accept failed' "$WORK/err.log")"
+  if [ $((after - before)) -le 20 ]; then pass "no busy loop (at most 0.2 s CPU in 2 s)"; else fail "busy loop: $((after - before)) ticks in 2 s"; fi
+  for fd in "${held[@]}"; do exec {fd}>&-; done
+  expect_eq "served again once descriptors are free" "200" \
+    "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port/hello.txt")"
+  expect_contains "recovery is logged" "accept works again" "$(cat "$WORK/err.log")"
+}
+
+"case_$1"
+finish
