@@ -9,8 +9,7 @@
 namespace dualhttpd {
 
 http::status check_framing(const http::request_header<>& head, bool chunked) {
-  if (head.count(http::field::transfer_encoding) > 0 && !chunked)
-    return http::status::bad_request;
+  if (head.count(http::field::transfer_encoding) > 0 && !chunked) return http::status::bad_request;
   return http::status::ok;
 }
 
