@@ -1,6 +1,6 @@
 // libFuzzer: a whole request through the HTTP layer, in memory: Beast's parser with the
-// server's limits, the limit checks, the static handler on a small docroot, and the
-// serialized response.
+// server's limits, the limit and framing checks, the static handler on a small docroot
+// (listings on), and the serialized response, whose Content-Length must match its body.
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -13,6 +13,7 @@
 #include <fstream>
 #include <memory>
 
+#include "dualhttpd/request_framing.hpp"
 #include "dualhttpd/request_limits.hpp"
 #include "dualhttpd/static_handler.hpp"
 
@@ -27,9 +28,11 @@ const dualhttpd::StaticHandler& handler() {
     std::ofstream(root / "index.html") << "<p>home</p>\n";
     std::ofstream(root / "dir" / "a.txt") << "0123456789\n";
     std::ofstream(root / ".htaccess") << "secret\n";
+    std::filesystem::create_directories(root / "list" / "sub dir");
+    std::ofstream(root / "list" / "<b>&.txt") << "markup\n";
     const int fd = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    return std::make_unique<dualhttpd::StaticHandler>(dualhttpd::UniqueFd(fd),
-                                                      std::make_shared<dualhttpd::MimeTypes>());
+    return std::make_unique<dualhttpd::StaticHandler>(
+        dualhttpd::UniqueFd(fd), std::make_shared<dualhttpd::MimeTypes>(), true);
   }();
   return *instance;
 }
@@ -53,10 +56,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!parser.is_done()) return 0;
   const auto& request = parser.get();
   if (dualhttpd::check_request_limits(request.base(), limits) != http::status::ok) return 0;
+  if (dualhttpd::check_framing(request.base(), parser.chunked()) != http::status::ok) return 0;
   auto reply = handler().handle(request.base());
   auto& m = reply.message;
-  if (m.find(http::field::content_length) == m.end() && m.result() != http::status::not_modified)
-    __builtin_trap();  // every response says how long it is
+  const auto length = m.find(http::field::content_length);
+  if (length == m.end()) __builtin_trap();  // every response says how long it is
+  const bool has_body =
+      request.method() != http::verb::head && m.result() != http::status::not_modified;
+  if (has_body && length->value() != std::to_string(reply.body_bytes()))
+    __builtin_trap();  // ... and says it right (multipart parts included)
   http::response_serializer<http::string_body> sr(m);
   std::size_t written = 0;
   do {

@@ -113,50 +113,53 @@ in_flight() {
   return 1
 }
 
-tally() { cat "$WORK"/dl.* | sort | uniq -c | tr '\n' ' '; }
+count_of() { cat "$WORK"/dl.* | grep -c "$1" || true; }
+
+# sigterm_during_downloads GRACE RATE : a server with --shutdown-timeout GRACE, 100 downloads
+# at RATE each, SIGTERM once all are in flight; waits for every client. Sets STOP_STATUS and
+# ELAPSED_MS (SIGTERM to exit), and prints what the clients got.
+sigterm_during_downloads() {
+  local port pid
+  rm -f "$WORK"/dl.* "$WORK"/cmp.*
+  port=$(free_port)
+  URL="http://127.0.0.1:$port"
+  start_server "$WORK/err-$1.log" --root "$ROOT" --listen "127.0.0.1:$port" --access-log off \
+    --shutdown-timeout "$1"
+  CLIENTS=()
+  download 100 "$2"
+  in_flight "$port" 100
+  start_clock
+  stop_server "$SERVER_PID"
+  stop_clock
+  for pid in "${CLIENTS[@]}"; do wait "$pid"; done
+  echo "SIGTERM, grace $1 s, 100 downloads at $2/s in flight: exit after ${ELAPSED_MS} ms;" \
+    "$(count_of complete) complete, $(count_of truncated) truncated, $(count_of wrong) wrong"
+}
 
 case_shutdown() {
   ROOT=$WORK/root
   mkdir -p "$ROOT"
   head -c $((64 << 20)) /dev/urandom >"$ROOT/big.bin"
-  local port
   # 1. A grace period long enough: every download completes, exit status 0.
-  port=$(free_port)
-  URL="http://127.0.0.1:$port"
-  start_server "$WORK/err.log" --root "$ROOT" --listen "127.0.0.1:$port" --access-log off \
-    --shutdown-timeout 60
-  CLIENTS=()
-  download 100 4M
-  in_flight "$port" 100
-  start_clock
-  stop_server "$SERVER_PID"
-  stop_clock
-  for pid in "${CLIENTS[@]}"; do wait "$pid"; done
-  echo "SIGTERM with 100 downloads in flight: stopped after ${ELAPSED_MS} ms; $(tally)"
+  sigterm_during_downloads 60 4M
   expect_eq "exit status after SIGTERM" "0" "$STOP_STATUS"
-  expect_eq "all 100 downloads complete" "100" "$(grep -c complete "$WORK"/dl.* | awk -F: '{ s += $2 } END { print s }')"
-  rm -f "$WORK"/dl.* "$WORK"/cmp.*
+  expect_eq "all 100 downloads complete" "100" "$(count_of complete)"
   # 2. A grace period that ends first: truncated bodies, never wrong bytes, exit status 0.
-  port=$(free_port)
-  URL="http://127.0.0.1:$port"
-  start_server "$WORK/err2.log" --root "$ROOT" --listen "127.0.0.1:$port" --access-log off \
-    --shutdown-timeout 2
-  CLIENTS=()
-  download 100 1M
-  in_flight "$port" 100
-  start_clock
-  stop_server "$SERVER_PID"
-  stop_clock
-  for pid in "${CLIENTS[@]}"; do wait "$pid"; done
-  echo "SIGTERM, grace 2 s, slow downloads: stopped after ${ELAPSED_MS} ms; $(tally)"
+  sigterm_during_downloads 2 1M
   expect_eq "exit status when the grace period ends" "0" "$STOP_STATUS"
   expect_elapsed "stopped at the end of the grace period" 1900 4000
-  expect_eq "no download got wrong bytes" "0" "$(cat "$WORK"/dl.* | grep -c wrong || true)"
-  expect_eq "every download was cut short" "100" "$(cat "$WORK"/dl.* | grep -c truncated || true)"
+  expect_eq "no download got wrong bytes" "0" "$(count_of wrong)"
+  expect_eq "every download was cut short" "100" "$(count_of truncated)"
 }
 
 case_emfile() {
   local root port pid
+  if [ "${DUALHTTPD_SANITIZED:-0}" = 1 ]; then
+    # The sanitizer runtime checks memory through a pipe of its own: at the descriptor limit
+    # that fails, and it reports every virtual call as a bad one.
+    echo "skipped: a sanitizer runtime cannot work at the descriptor limit"
+    exit "$SKIP_CODE"
+  fi
   root=$(make_docroot)
   port=$(free_port)
   # 32 descriptors, soft and hard, so the server cannot raise it: accept() hits EMFILE.
