@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# dualhttpd side by side with lighttpd and nginx (Debian's), on [::1] only.
+#
+#   tests/bench/bench.sh DUALHTTPD [--smoke] [--rounds N] [--seconds S]
+#
+# Each server gets one worker (dualhttpd --threads 1) pinned to CPU 0; wrk -t1 runs pinned to
+# CPU 1. Every row is measured in interleaved rounds (dualhttpd, lighttpd, nginx, dualhttpd,
+# ...), and the table shows medians: requests/s, MiB/s, p99 latency, the server's CPU share,
+# its CPU per request (or MiB per CPU-second for 64 MiB), its RSS, and dualhttpd's ratios.
+# --smoke: one short round of two rows, checking only that every server answered without
+# errors (CTest runs this, so the script cannot rot). Starts and stops its own processes only.
+set -euo pipefail
+
+DUALHTTPD=$(realpath "$1")
+shift
+ROUNDS=3
+SECONDS_PER_RUN=8
+SMOKE=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    --smoke) SMOKE=1 ROUNDS=1 SECONDS_PER_RUN=1 ;;
+    --rounds) ROUNDS=$2 && shift ;;
+    --seconds) SECONDS_PER_RUN=$2 && shift ;;
+    *) echo "unknown argument: $1" >&2 && exit 2 ;;
+  esac
+  shift
+done
+for tool in wrk lighttpd nginx taskset; do
+  command -v "$tool" >/dev/null || { echo "FAIL  $tool is missing: run packaging/install-deps --test"; exit 1; }
+done
+
+WORK=$(mktemp -d /tmp/dualhttpd-bench.XXXXXX)
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+ulimit -n 16384
+SERVER_CPU=0
+CLIENT_CPU=1
+[ "$(nproc)" -ge 2 ] || CLIENT_CPU=0
+
+ROOT=$WORK/www
+mkdir -p "$ROOT"
+head -c 1024 /dev/urandom >"$ROOT/1k.bin"
+head -c 16384 /dev/urandom >"$ROOT/16k.bin"
+head -c $((1 << 20)) /dev/urandom >"$ROOT/1m.bin"
+[ "$SMOKE" = 1 ] || head -c $((64 << 20)) /dev/urandom >"$ROOT/64m.bin"
+chmod -R a+rX "$WORK"
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0)); print(s.getsockname()[1])'
+}
+
+# start NAME WORKERS : starts a server pinned to the server CPU(s); sets PORT_<NAME> and PID_<NAME>.
+start() {
+  local name=$1 workers=$2 port cpus=$SERVER_CPU pid
+  port=$(free_port)
+  [ "$workers" -gt 1 ] && cpus="0-$((workers - 1))"
+  case $name in
+    dualhttpd)
+      taskset -c "$cpus" "$DUALHTTPD" --root "$ROOT" --listen "[::1]:$port" --threads "$workers" \
+        --access-log off --max-keepalive-requests 1000 --log-level warn >/dev/null 2>"$WORK/$name.err" &
+      ;;
+    lighttpd)
+      cat >"$WORK/lighttpd.conf" <<EOF
+server.document-root = "$ROOT"
+server.bind = "[::1]"
+server.port = $port
+server.max-worker = 0
+server.network-backend = "sendfile"
+server.max-keep-alive-requests = 1000
+server.pid-file = "$WORK/lighttpd.pid"
+server.errorlog = "$WORK/lighttpd.err"
+mimetype.assign = (".bin" => "application/octet-stream")
+EOF
+      taskset -c "$cpus" lighttpd -D -f "$WORK/lighttpd.conf" &
+      ;;
+    nginx)
+      mkdir -p "$WORK/nginx"
+      cat >"$WORK/nginx.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes $workers;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx.err;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  open_file_cache max=1000 inactive=20s;
+  open_file_cache_valid 1s;
+  keepalive_requests 1000;
+  default_type application/octet-stream;
+  client_body_temp_path $WORK/nginx;
+  proxy_temp_path $WORK/nginx;
+  fastcgi_temp_path $WORK/nginx;
+  uwsgi_temp_path $WORK/nginx;
+  scgi_temp_path $WORK/nginx;
+  server { listen [::1]:$port; root $ROOT; }
+}
+EOF
+      taskset -c "$cpus" nginx -e "$WORK/nginx.err" -c "$WORK/nginx.conf" &
+      ;;
+  esac
+  pid=$!
+  PIDS+=("$pid")
+  printf -v "PORT_$name" '%s' "$port"
+  printf -v "PID_$name" '%s' "$pid"
+  for _ in $(seq 1 100); do
+    curl -sg -o /dev/null "http://[::1]:$port/1k.bin" && return 0
+    sleep 0.05
+  done
+  echo "FAIL  $name did not start" && cat "$WORK"/*.err && exit 1
+}
+
+stop_all() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  PIDS=()
+}
+
+# The process and its children (nginx's workers): CPU ticks and RSS (KiB) summed.
+tree() { echo "$1" $(pgrep -P "$1" || true); }
+cpu_ticks() { local p t=0; for p in $(tree "$1"); do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done; echo "$t"; }
+rss_kib() { local p r=0; for p in $(tree "$1"); do r=$((r + $(awk '/^VmRSS/ { print $2 }' "/proc/$p/status"))); done; echo "$r"; }
+
+# measure NAME PATH CONNS [wrk args...] : one wrk run; appends "req/s MiB/s p99ms cpu% reqs rss" to a file.
+measure() {
+  local name=$1 path=$2 conns=$3
+  shift 3
+  local port_var="PORT_$name" pid_var="PID_$name"
+  local port=${!port_var} pid=${!pid_var} before after out
+  before=$(cpu_ticks "$pid")
+  out=$(taskset -c "$CLIENT_CPU" wrk -t1 -c"$conns" -d"${SECONDS_PER_RUN}s" --latency "$@" \
+    "http://[::1]:$port$path")
+  after=$(cpu_ticks "$pid")
+  if grep -qE "Socket errors|Non-2xx" <<<"$out"; then
+    echo "FAIL  $name $path c$conns: $(grep -E 'Socket errors|Non-2xx' <<<"$out")" >&2
+    ERRORS=$((ERRORS + 1))
+  fi
+  awk -v ticks=$((after - before)) -v secs="$SECONDS_PER_RUN" -v hz="$(getconf CLK_TCK)" -v rss="$(rss_kib "$pid")" '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    function mib(v) { if (v ~ /GB$/) return v * 1024; if (v ~ /MB$/) return v + 0; if (v ~ /KB$/) return v / 1024; return v / 1048576 }
+    /^ +99%/ { p99 = ms($2) }
+    / requests in / { reqs = $1 }
+    /^Requests\/sec:/ { rps = $2 }
+    /^Transfer\/sec:/ { mbs = mib($2) }
+    END { printf "%.0f %.1f %.2f %.0f %d %d\n", rps, mbs, p99, 100 * ticks / hz / secs, reqs, rss }
+  ' <<<"$out" >>"$WORK/$ROW.$name"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+col() { awk -v c="$2" '{ print $c }' "$WORK/$ROW.$1" | median; }
+
+# row LABEL PATH CONNS SERVERS [wrk args...] : interleaved rounds, then one table line per server.
+row() {
+  ROW=$(echo "$1" | tr -c 'a-zA-Z0-9\n' '_')
+  local label=$1 path=$2 conns=$3 servers=$4 round name
+  shift 4
+  for round in $(seq 1 "$ROUNDS"); do
+    for name in $servers; do measure "$name" "$path" "$conns" "$@"; done
+  done
+  local ref_rps ref_mbs rps mbs cpu per
+  ref_rps=$(col dualhttpd 1)
+  ref_mbs=$(col dualhttpd 2)
+  for name in $servers; do
+    rps=$(col "$name" 1)
+    mbs=$(col "$name" 2)
+    cpu=$(col "$name" 4)
+    if [ "$path" = /64m.bin ]; then
+      per=$(awk -v m="$mbs" -v c="$cpu" 'BEGIN { printf "%.0f MiB/CPU-s", (c > 0 ? m / (c / 100) : 0) }')
+    else
+      per=$(awk -v r="$rps" -v c="$cpu" 'BEGIN { printf "%.1f us/req", (r > 0 ? 1e6 * (c / 100) / r : 0) }')
+    fi
+    printf '| %s | %s | %s | %s | %s ms | %s %% | %s | %s MiB | %s |\n' "$label" "$name" "$rps" "$mbs" \
+      "$(col "$name" 3)" "$cpu" "$per" "$(awk -v k="$(col "$name" 6)" 'BEGIN { printf "%.1f", k / 1024 }')" \
+      "$(awk -v a="$ref_rps" -v b="$rps" -v x="$ref_mbs" -v y="$mbs" -v big="$([ "$path" = /64m.bin ] && echo 1 || echo 0)" \
+        'BEGIN { if (big) printf "%.2f", (y > 0 ? x / y : 0); else printf "%.2f", (b > 0 ? a / b : 0) }')"
+  done
+}
+
+ERRORS=0
+header() {
+  echo "| row | server | req/s | MiB/s | p99 | server CPU | CPU cost | RSS | dualhttpd ÷ this |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+}
+
+start dualhttpd 1
+start lighttpd 1
+start nginx 1
+ALL="dualhttpd lighttpd nginx"
+echo "idle RSS: dualhttpd $(rss_kib "$PID_dualhttpd") KiB, lighttpd $(rss_kib "$PID_lighttpd") KiB, nginx $(rss_kib "$PID_nginx") KiB"
+echo "wrk -t1, ${SECONDS_PER_RUN} s per run, $ROUNDS interleaved round(s), medians; servers on CPU $SERVER_CPU, wrk on CPU $CLIENT_CPU"
+echo
+header
+if [ "$SMOKE" = 1 ]; then
+  row "1 KiB, 64 conns" /1k.bin 64 "$ALL"
+  row "1 MiB, 64 conns" /1m.bin 64 "$ALL"
+else
+  row "1 KiB, 64 conns" /1k.bin 64 "$ALL"
+  row "16 KiB, 64 conns" /16k.bin 64 "$ALL"
+  row "1 MiB, 64 conns" /1m.bin 64 "$ALL"
+  row "64 MiB, 8 conns" /64m.bin 8 "$ALL"
+  row "1 KiB, Connection: close" /1k.bin 64 "$ALL" -H "Connection: close"
+  row "1 KiB, 1 conn" /1k.bin 1 "$ALL"
+  row "1 KiB, 1000 conns" /1k.bin 1000 "$ALL"
+  echo "under 1000 connections: RSS dualhttpd $(rss_kib "$PID_dualhttpd") KiB"
+  stop_all
+  start dualhttpd 2
+  start nginx 2
+  echo
+  echo "two workers on CPUs 0-1 (wrk shares CPU $CLIENT_CPU):"
+  echo
+  header
+  row "1 KiB, 64 conns, 2 workers" /1k.bin 64 "dualhttpd nginx"
+fi
+stop_all
+if [ "$ERRORS" -gt 0 ]; then
+  echo "FAIL  $ERRORS run(s) with errors"
+  exit 1
+fi
+echo "ok    every server answered every request without errors"
