@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <random>
@@ -102,6 +103,34 @@ void add_body(Reply& reply, const ByteRanges& ranges, std::string_view type, std
   m.set(http::field::content_type, fmt::format("multipart/byteranges; boundary={}", boundary));
 }
 
+// Preconditions first (RFC 9110 §13.2.2), then the validators every answer about a file
+// carries. False when `reply` is complete already: 304 or 412.
+bool start_file_reply(const http::request_header<>& request, const Validators& current,
+                      std::string_view last_modified, std::uint64_t size, Reply& reply) {
+  const Preconditions pre{header(request, http::field::if_match),
+                          header(request, http::field::if_none_match),
+                          header(request, http::field::if_modified_since),
+                          header(request, http::field::if_unmodified_since), std::time(nullptr)};
+  const auto outcome = evaluate_preconditions(pre, current, true);
+  if (outcome == ConditionalOutcome::precondition_failed) {
+    reply = error_reply(http::status::precondition_failed);
+    return false;
+  }
+  auto& m = reply.message;
+  m.set(http::field::last_modified, last_modified);
+  m.set(http::field::etag, current.etag);
+  if (outcome == ConditionalOutcome::not_modified) {
+    // No body, but the length a 200 would have (RFC 9110 §8.6 allows exactly that value).
+    m.result(http::status::not_modified);
+    m.content_length(size);
+    return false;
+  }
+  m.set(http::field::accept_ranges, "bytes");
+  return true;
+}
+
+std::atomic<std::uint64_t> next_handler_id{1};
+
 // One boundary per process, as httpd: 64 random bits, so a file is unlikely to contain it.
 std::string make_boundary() {
   std::random_device random;
@@ -115,7 +144,8 @@ StaticHandler::StaticHandler(UniqueFd docroot, std::shared_ptr<const MimeTypes> 
     : docroot_(std::move(docroot)),
       mime_(std::move(mime)),
       boundary_(make_boundary()),
-      autoindex_(autoindex) {}
+      autoindex_(autoindex),
+      id_(next_handler_id++) {}
 
 Reply StaticHandler::handle(const http::request_header<>& request) const {
   if (!host_is_valid(request)) return error_reply(http::status::bad_request);
@@ -145,6 +175,10 @@ Reply StaticHandler::handle(const http::request_header<>& request) const {
 
 Reply StaticHandler::serve_path(const http::request_header<>& request, const std::string& relative,
                                 bool trailing_slash, const std::string& redirect_to) const {
+  if (!trailing_slash && header(request, http::field::range).empty()) {
+    if (const auto* hit = cache().find(docroot_.get(), relative, *mime_, FileCache::Clock::now()))
+      return serve_cached(request, *hit);
+  }
   const int fd = open_beneath(docroot_.get(), relative);
   if (fd < 0) return error_reply(status_for_errno(-fd));
   UniqueFd file(fd);
@@ -152,7 +186,7 @@ Reply StaticHandler::serve_path(const http::request_header<>& request, const std
   if (::fstat(file.get(), &st) != 0) return error_reply(status_for_errno(errno));
   if (S_ISREG(st.st_mode)) {
     if (trailing_slash) return error_reply(http::status::not_found);
-    return serve_file(request, std::move(file), relative);
+    return serve_file(request, std::move(file), st, relative);
   }
   if (!S_ISDIR(st.st_mode)) return error_reply(http::status::forbidden);
   if (!trailing_slash) {
@@ -172,7 +206,7 @@ Reply StaticHandler::serve_path(const http::request_header<>& request, const std
   UniqueFd index_file(index_fd);
   if (::fstat(index_file.get(), &st) != 0 || !S_ISREG(st.st_mode))
     return error_reply(http::status::forbidden);
-  return serve_file(request, std::move(index_file), index);
+  return serve_file(request, std::move(index_file), st, index);
 }
 
 Reply StaticHandler::listing(const std::string& relative) const {
@@ -188,37 +222,15 @@ Reply StaticHandler::listing(const std::string& relative) const {
 }
 
 Reply StaticHandler::serve_file(const http::request_header<>& request, UniqueFd file,
-                                const std::string& name) const {
-  struct stat st {};
-  ::fstat(file.get(), &st);
+                                const struct stat& st, const std::string& name) const {
   const auto size = static_cast<std::uint64_t>(st.st_size);
   const Validators current{
       make_etag(size, st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec), st.st_mtim.tv_sec};
-  const Preconditions pre{header(request, http::field::if_match),
-                          header(request, http::field::if_none_match),
-                          header(request, http::field::if_modified_since),
-                          header(request, http::field::if_unmodified_since), std::time(nullptr)};
   Reply reply;
-  switch (evaluate_preconditions(pre, current, true)) {
-    case ConditionalOutcome::not_modified:
-      reply.message.result(http::status::not_modified);
-      break;
-    case ConditionalOutcome::precondition_failed:
-      return error_reply(http::status::precondition_failed);
-    case ConditionalOutcome::proceed:
-      break;
-  }
-  auto& m = reply.message;
-  m.set(http::field::last_modified, format_http_date(current.last_modified));
-  m.set(http::field::etag, current.etag);
-  if (m.result() == http::status::not_modified) {
-    // No body, but the length a 200 would have (RFC 9110 §8.6 allows exactly that value).
-    m.content_length(size);
+  if (!start_file_reply(request, current, format_http_date(current.last_modified), size, reply))
     return reply;
-  }
-  m.set(http::field::accept_ranges, "bytes");
   const auto type = mime_->content_type(name);
-  m.set(http::field::content_type, type);
+  reply.message.set(http::field::content_type, type);
   reply.file = std::move(file);
   const auto range_header = header(request, http::field::range);
   // HEAD too: it answers with the headers GET would get (RFC 9110 §9.3.2), as httpd does.
@@ -232,8 +244,31 @@ Reply StaticHandler::serve_file(const http::request_header<>& request, UniqueFd 
     return refused;
   }
   add_body(reply, decision.ranges, type, size, boundary_);
-  m.content_length(reply.body_bytes());
+  reply.message.content_length(reply.body_bytes());
   return reply;
+}
+
+Reply StaticHandler::serve_cached(const http::request_header<>& request,
+                                  const CachedFile& file) const {
+  Reply reply;
+  if (!start_file_reply(request, file.validators, file.last_modified, file.size, reply))
+    return reply;
+  auto& m = reply.message;
+  m.set(http::field::content_type, file.content_type);
+  m.body() = file.bytes;
+  m.content_length(file.size);
+  return reply;
+}
+
+// The cache of this thread, for this handler (one per process, but tests make more).
+FileCache& StaticHandler::cache() const {
+  thread_local std::uint64_t owner = 0;
+  thread_local FileCache cache;
+  if (owner != id_) {
+    cache = FileCache{};
+    owner = id_;
+  }
+  return cache;
 }
 
 }  // namespace dualhttpd

@@ -1,11 +1,16 @@
 // Decides what to send for a request against the docroot: method check, target → file
 // (confined with openat2 RESOLVE_BENEATH, so symlinks cannot leave the docroot either),
 // directory redirects, index files and listings, validators, conditionals and byte ranges.
+// Small files come from a per-thread cache (file_cache.hpp).
 #pragma once
 
+#include <sys/stat.h>
+
+#include <cstdint>
 #include <memory>
 #include <string>
 
+#include "dualhttpd/file_cache.hpp"
 #include "dualhttpd/mime_types.hpp"
 #include "dualhttpd/reply.hpp"
 #include "dualhttpd/unique_fd.hpp"
@@ -23,13 +28,16 @@ class StaticHandler {
   Reply serve_path(const http::request_header<>& request, const std::string& relative,
                    bool trailing_slash, const std::string& redirect_to) const;
   Reply listing(const std::string& relative) const;
-  Reply serve_file(const http::request_header<>& request, UniqueFd file,
+  Reply serve_file(const http::request_header<>& request, UniqueFd file, const struct stat& st,
                    const std::string& name) const;
+  Reply serve_cached(const http::request_header<>& request, const CachedFile& file) const;
+  FileCache& cache() const;
 
   UniqueFd docroot_;
   std::shared_ptr<const MimeTypes> mime_;
   std::string boundary_;  // multipart/byteranges
   bool autoindex_;
+  std::uint64_t id_;  // names this handler's entries in the per-thread file caches
 };
 
 }  // namespace dualhttpd

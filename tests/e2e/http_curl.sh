@@ -149,6 +149,21 @@ expect_eq "healthz HEAD" "200" "$(status -I "$V4/healthz")"
 REUSE=$(curl -sg -v "$V6/hello.txt" "$V6/style.css" 2>&1 >/dev/null)
 expect_contains "keep-alive reuse" "Re-using existing connection" "$REUSE"
 
+# Small files are served from memory; an edited file is served anew within a second, on
+# every thread (two here), with new validators.
+printf 'version one\n' >"$ROOT/edited.txt"
+for _ in 1 2 3 4; do curl -sg "$V6/edited.txt" -o /dev/null; done
+OLD_ETAG=$(header ETag "$V6/edited.txt")
+printf 'version two\n' >"$ROOT/edited.txt"
+sleep 1.1
+for i in 1 2 3 4; do
+  expect_eq "edited file, fetch $i a second later" "version two" "$(curl -sg "$V4/edited.txt")"
+done
+expect_not_contains "edited file has a new ETag" "$OLD_ETAG" "$(header ETag "$V6/edited.txt")"
+rm "$ROOT/edited.txt"
+sleep 1.1
+expect_eq "deleted file: 404 a second later" "404" "$(status "$V6/edited.txt")"
+
 # The access log: combined format, IPv6 clients without brackets.
 sleep 0.2
 ACCESS=$(cat "$WORK/access.log")

@@ -1,0 +1,86 @@
+#include "dualhttpd/file_cache.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dualhttpd/docroot.hpp"
+#include "dualhttpd/http_date.hpp"
+#include "dualhttpd/unique_fd.hpp"
+
+namespace dualhttpd {
+
+namespace {
+
+bool same_file(const CachedFile& entry, const struct stat& st) {
+  return entry.device == st.st_dev && entry.inode == st.st_ino &&
+         entry.size == static_cast<std::uint64_t>(st.st_size) &&
+         entry.mtime.tv_sec == st.st_mtim.tv_sec && entry.mtime.tv_nsec == st.st_mtim.tv_nsec;
+}
+
+// Reads exactly `size` bytes, or returns false (the file changed while being read).
+bool read_all(int fd, std::uint64_t size, std::string& out) {
+  out.resize(size);
+  std::uint64_t done = 0;
+  while (done < size) {
+    const auto n = ::pread(fd, out.data() + done, size - done, static_cast<off_t>(done));
+    if (n <= 0) return false;
+    done += static_cast<std::uint64_t>(n);
+  }
+  char extra = 0;
+  return ::pread(fd, &extra, 1, static_cast<off_t>(size)) == 0;
+}
+
+}  // namespace
+
+const CachedFile* FileCache::find(int docroot, const std::string& relative, const MimeTypes& mime,
+                                  Clock::time_point now) {
+  const auto it = entries_.find(relative);
+  const CachedFile* entry = it != entries_.end() && now - it->second.checked < valid_for
+                                ? &it->second
+                                : load(docroot, relative, mime, now);
+  return entry && entry->cached ? entry : nullptr;
+}
+
+const CachedFile* FileCache::load(int docroot, const std::string& relative, const MimeTypes& mime,
+                                  Clock::time_point now) {
+  const UniqueFd file(open_beneath(docroot, relative));
+  struct stat st {};
+  CachedFile entry;
+  entry.checked = now;
+  if (!file || ::fstat(file.get(), &st) != 0 || !S_ISREG(st.st_mode) ||
+      static_cast<std::uint64_t>(st.st_size) > max_file_bytes)
+    return store(relative, std::move(entry));
+  const auto it = entries_.find(relative);
+  if (it != entries_.end() && it->second.cached && same_file(it->second, st)) {
+    it->second.checked = now;
+    return &it->second;
+  }
+  entry.size = static_cast<std::uint64_t>(st.st_size);
+  if (!read_all(file.get(), entry.size, entry.bytes)) return store(relative, CachedFile{});
+  entry.cached = true;
+  entry.device = st.st_dev;
+  entry.inode = st.st_ino;
+  entry.mtime = st.st_mtim;
+  const auto mtime_ns = st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec;
+  entry.validators = {make_etag(entry.size, mtime_ns), st.st_mtim.tv_sec};
+  entry.last_modified = format_http_date(st.st_mtim.tv_sec);
+  entry.content_type = mime.content_type(relative);
+  return store(relative, std::move(entry));
+}
+
+// Keeps `entry` (replacing what was there); when the cache is full, it starts again rather
+// than keep track of ages.
+const CachedFile* FileCache::store(const std::string& relative, CachedFile entry) {
+  if (const auto it = entries_.find(relative); it != entries_.end()) {
+    total_bytes_ -= it->second.size;
+    entries_.erase(it);
+  }
+  if (entries_.size() >= max_entries || total_bytes_ + entry.size > max_total_bytes) {
+    entries_.clear();
+    total_bytes_ = 0;
+  }
+  total_bytes_ += entry.size;
+  return &entries_.emplace(relative, std::move(entry)).first->second;
+}
+
+}  // namespace dualhttpd

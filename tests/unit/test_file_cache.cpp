@@ -1,0 +1,54 @@
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "dualhttpd/file_cache.hpp"
+#include "dualhttpd/unique_fd.hpp"
+
+using namespace dualhttpd;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+TEST_CASE("small files come from memory, and a change shows within a second") {
+  char pattern[] = "/tmp/dualhttpd-cache-XXXXXX";
+  REQUIRE(::mkdtemp(pattern) != nullptr);
+  const fs::path root = pattern;
+  std::ofstream(root / "a.txt") << "first";
+  fs::create_directory(root / "dir");
+  std::ofstream(root / "big.bin") << std::string(FileCache::max_file_bytes + 1, 'x');
+  const UniqueFd docroot(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  MimeTypes mime;
+  FileCache cache;
+  const auto t0 = FileCache::Clock::now();
+
+  const auto* hit = cache.find(docroot.get(), "a.txt", mime, t0);
+  REQUIRE(hit != nullptr);
+  CHECK(hit->bytes == "first");
+  CHECK(hit->content_type == "text/plain; charset=UTF-8");
+  CHECK(hit->last_modified.find("GMT") != std::string::npos);
+  const auto etag = hit->validators.etag;
+
+  std::ofstream(root / "a.txt") << "later";  // same size, other bytes, newer mtime
+  CHECK(cache.find(docroot.get(), "a.txt", mime, t0 + 500ms)->bytes == "first");
+  hit = cache.find(docroot.get(), "a.txt", mime, t0 + 1100ms);
+  REQUIRE(hit != nullptr);
+  CHECK(hit->bytes == "later");
+  CHECK(hit->validators.etag != etag);
+
+  CHECK(cache.find(docroot.get(), "dir", mime, t0) == nullptr);
+  CHECK(cache.find(docroot.get(), "big.bin", mime, t0) == nullptr);
+  CHECK(cache.find(docroot.get(), "missing.txt", mime, t0) == nullptr);
+  CHECK(cache.find(docroot.get(), "../a.txt", mime, t0) == nullptr);
+
+  fs::remove(root / "a.txt");
+  CHECK(cache.find(docroot.get(), "a.txt", mime, t0 + 1500ms) != nullptr);  // until checked
+  CHECK(cache.find(docroot.get(), "a.txt", mime, t0 + 2200ms) == nullptr);
+  std::ofstream(root / "missing.txt") << "now here";  // a file that appears is found too
+  CHECK(cache.find(docroot.get(), "missing.txt", mime, t0 + 1100ms)->bytes == "now here");
+  fs::remove_all(root);
+}
