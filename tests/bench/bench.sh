@@ -137,7 +137,7 @@ measure() {
   local port_var="PORT_$name" pid_var="PID_$name"
   local port=${!port_var} pid=${!pid_var} before after out
   before=$(cpu_ticks "$pid")
-  out=$(taskset -c "$CLIENT_CPU" wrk -t1 -c"$conns" -d"${SECONDS_PER_RUN}s" --latency "$@" \
+  out=$(taskset -c "$CLIENT_CPU" wrk -t1 -c"$conns" -d"${SECONDS_PER_RUN}s" --timeout 10s --latency "$@" \
     "http://[::1]:$port$path")
   after=$(cpu_ticks "$pid")
   if grep -qE "Socket errors|Non-2xx" <<<"$out"; then
