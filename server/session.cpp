@@ -164,6 +164,9 @@ void Session::send(Reply reply, bool keep_alive) {
     m.set(http::field::connection, "close");
   else if (old_client)
     m.set(http::field::connection, "keep-alive");
+  // A file body: cork the socket, so the header and the first bytes of the file share
+  // full-sized segments instead of the header leaving alone (uncorked when the body is out).
+  if (reply_.file) set_cork(true);
   stream_.expires_after(context_.limits.write_timeout);
   http::async_write(stream_, reply_.message,
                     beast::bind_front_handler(&Session::on_head_written, shared_from_this()));
@@ -185,6 +188,7 @@ void Session::send_body() {
     ++reply_.next_span;
   }
   if (!reply_.tail.empty()) return write_text(reply_.tail);
+  set_cork(false);
   finish_response();
 }
 
@@ -231,6 +235,11 @@ bool Session::send_file(FileSpan& span) {
     return false;
   }
   return true;
+}
+
+void Session::set_cork(bool on) {
+  const int value = on ? 1 : 0;
+  ::setsockopt(stream_.socket().native_handle(), IPPROTO_TCP, TCP_CORK, &value, sizeof value);
 }
 
 void Session::finish_response() {

@@ -54,6 +54,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void send(Reply reply, bool keep_alive);
   void on_head_written(beast::error_code ec, std::size_t bytes);
   void send_body();
+  void set_cork(bool on);
   void write_text(std::string& text);
   bool send_file(FileSpan& span);
   void finish_response();
