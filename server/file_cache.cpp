@@ -56,7 +56,9 @@ const CachedFile* FileCache::load(int docroot, const std::string& relative, cons
     return &it->second;
   }
   entry.size = static_cast<std::uint64_t>(st.st_size);
-  if (!read_all(file.get(), entry.size, entry.bytes)) return store(relative, CachedFile{});
+  std::string bytes;
+  if (!read_all(file.get(), entry.size, bytes)) return store(relative, CachedFile{});
+  entry.bytes = std::make_shared<const std::string>(std::move(bytes));
   entry.cached = true;
   entry.device = st.st_dev;
   entry.inode = st.st_ino;

@@ -43,6 +43,7 @@ Reply error_reply(http::status status, std::string_view detail) {
 }
 
 std::uint64_t Reply::body_bytes() const {
+  if (shared_body) return shared_body->size();
   if (!file) return message.body().size();
   std::uint64_t bytes = tail.size();
   for (const auto& span : spans) bytes += span.head.size() + span.length;
@@ -50,9 +51,11 @@ std::uint64_t Reply::body_bytes() const {
 }
 
 void strip_body_for_head(Reply& reply) {
-  if (reply.file || !reply.message.body().empty()) reply.message.content_length(reply.body_bytes());
+  if (reply.file || reply.shared_body || !reply.message.body().empty())
+    reply.message.content_length(reply.body_bytes());
   reply.message.body().clear();
   reply.file.reset();
+  reply.shared_body.reset();
   reply.spans.clear();
   reply.tail.clear();
 }

@@ -3,6 +3,7 @@
 #include <netinet/tcp.h>
 #include <sys/sendfile.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 
@@ -168,6 +169,15 @@ void Session::send(Reply reply, bool keep_alive) {
   // full-sized segments instead of the header leaving alone (uncorked when the body is out).
   if (reply_.file) set_cork(true);
   stream_.expires_after(context_.limits.write_timeout);
+  if (reply_.shared_body) {  // a cached file: header and bytes in one write, nothing copied
+    head_text_ =
+        beast::buffers_to_string(http::fields::writer{m.base(), m.version(), m.result_int()}.get());
+    const std::array<net::const_buffer, 2> buffers{net::buffer(head_text_),
+                                                   net::buffer(*reply_.shared_body)};
+    net::async_write(stream_, buffers,
+                     beast::bind_front_handler(&Session::on_head_written, shared_from_this()));
+    return;
+  }
   http::async_write(stream_, reply_.message,
                     beast::bind_front_handler(&Session::on_head_written, shared_from_this()));
 }

@@ -255,7 +255,7 @@ Reply StaticHandler::serve_cached(const http::request_header<>& request,
     return reply;
   auto& m = reply.message;
   m.set(http::field::content_type, file.content_type);
-  m.body() = file.bytes;
+  reply.shared_body = file.bytes;  // no copy: the reply shares the cache's bytes
   m.content_length(file.size);
   return reply;
 }

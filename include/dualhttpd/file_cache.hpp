@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <ctime>
+#include <memory>
 #include <string>
 #include <unordered_map>
 
@@ -19,7 +20,7 @@ namespace dualhttpd {
 
 struct CachedFile {
   bool cached = false;  // false: not a small regular file; the caller serves it itself
-  std::string bytes;
+  std::shared_ptr<const std::string> bytes;  // shared with the replies that send them
   Validators validators;
   std::string last_modified;  // as an HTTP date
   std::string content_type;

@@ -6,6 +6,7 @@
 #include <boost/container/small_vector.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -27,7 +28,9 @@ struct Reply {
   http::response<http::string_body> message;  // Content-Length always set
   UniqueFd file;                              // when open, the spans and then `tail` follow
   boost::container::small_vector<FileSpan, 1> spans;
-  std::string tail;           // the closing multipart boundary
+  std::string tail;  // the closing multipart boundary
+  // Or a cached file's bytes, sent with the header in one write.
+  std::shared_ptr<const std::string> shared_body;
   std::size_t next_span = 0;  // how far sending has come
   bool close_after = false;   // the request cannot be trusted: close after replying
 

@@ -68,6 +68,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   SessionContext& context_;
   Reply reply_;
+  std::string head_text_;  // the header of a reply with a shared body
   std::uint64_t body_bytes_ = 0;
   std::array<char, 4096> drain_{};
   std::string client_;

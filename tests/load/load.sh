@@ -104,7 +104,7 @@ download() {
 in_flight() {
   local n
   for _ in $(seq 1 200); do
-    n=$(ss -Htni state established "( sport = :$1 )" | grep -o 'bytes_acked:[0-9]*' |
+    n=$( (ss -Htni state established "( sport = :$1 )" | grep -o 'bytes_acked:[0-9]*' || true) |
       awk -F: '$2 > 0' | wc -l)
     [ "$n" -ge "$2" ] && return 0
     sleep 0.1
