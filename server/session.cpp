@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
 #include <spdlog/spdlog.h>
@@ -36,7 +35,7 @@ const std::string& date_now() {
   return text;
 }
 
-std::string client_text(const tcp::socket& socket) {
+std::string client_text(const Socket& socket) {
   beast::error_code ec;
   const auto remote = socket.remote_endpoint(ec);
   return ec ? std::string("-") : remote.address().to_string();
@@ -44,45 +43,54 @@ std::string client_text(const tcp::socket& socket) {
 
 }  // namespace
 
-Session::Session(tcp::socket socket, SessionContext& context)
-    : stream_(std::move(socket)), timer_(stream_.get_executor()), context_(context) {}
+Session::Session(Socket socket, SessionContext& context)
+    : socket_(std::move(socket)), timer_(socket_.get_executor()), context_(context) {}
 
 Session::~Session() {
   context_.registry.remove(this);
 }
 
 void Session::start() {
-  context_.registry.add(shared_from_this());
-  auto& socket = stream_.socket();
   beast::error_code ec;
-  socket.set_option(tcp::no_delay(true), ec);  // no 40 ms Nagle stall between head and body
-  socket.native_non_blocking(true, ec);        // sendfile() must never block the thread
-  client_ = client_text(socket);
-  net::dispatch(stream_.get_executor(),
-                beast::bind_front_handler(&Session::read_request, shared_from_this()));
+  socket_.set_option(tcp::no_delay(true), ec);  // no 40 ms Nagle stall between head and body
+  socket_.native_non_blocking(true, ec);        // sendfile() must never block the thread
+  client_ = client_text(socket_);
+  context_.registry.add(shared_from_this());
+  read_request();  // called on the worker's thread, which accepted the connection
 }
 
 void Session::stop() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] {
+  net::post(socket_.get_executor(), [self = shared_from_this()] {
     self->stopping_ = true;
-    if (!self->busy_) self->stream_.cancel();
+    beast::error_code ignored;
+    if (!self->busy_) self->socket_.cancel(ignored);
   });
 }
 
 void Session::abort() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] { self->close(); });
+  net::post(socket_.get_executor(), [self = shared_from_this()] { self->close(); });
 }
 
-// One timer per session, so a timeout can still be answered (408) before closing; Beast's
-// own stream timeout would close the socket first.
-void Session::arm_timer(std::chrono::seconds timeout) {
+// Our own timer rather than Beast's stream timeout, so that a timeout can still be answered
+// (408) before closing; on expiry it cancels what the socket waits for.
+void Session::set_deadline(Clock::duration timeout) {
   timed_out_ = false;
-  timer_.expires_after(timeout);
+  deadline_ = Clock::now() + timeout;
+  if (timer_waiting_ && timer_expiry_ <= deadline_) return;
+  wait_for_deadline();
+}
+
+void Session::wait_for_deadline() {
+  timer_expiry_ = deadline_;
+  timer_waiting_ = true;
+  timer_.expires_at(deadline_);  // ends a wait in progress: its handler sees the error
   timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-    if (ec) return;
+    if (ec || self->closed_) return;  // replaced by a newer wait, or the session is over
+    self->timer_waiting_ = false;
+    if (Clock::now() < self->deadline_) return self->wait_for_deadline();
     self->timed_out_ = true;
     beast::error_code ignored;
-    self->stream_.socket().cancel(ignored);
+    self->socket_.cancel(ignored);
   });
 }
 
@@ -91,12 +99,11 @@ void Session::read_request() {
   parser_.emplace();
   parser_->header_limit(context_.limits.header_limit);
   parser_->body_limit(context_.limits.body_limit);
-  stream_.expires_never();
   // A new connection has the header timeout to send its request; an idle keep-alive
   // connection has the keep-alive timeout, unless a pipelined request is already here.
   const bool idle = !first_request_ && buffer_.size() == 0;
-  arm_timer(idle ? context_.limits.keepalive_timeout : context_.limits.header_timeout);
-  http::async_read(stream_, buffer_, *parser_,
+  set_deadline(idle ? context_.limits.keepalive_timeout : context_.limits.header_timeout);
+  http::async_read(socket_, buffer_, *parser_,
                    beast::bind_front_handler(&Session::on_read, shared_from_this()));
 }
 
@@ -110,7 +117,6 @@ void Session::reply_and_close(http::status status) {
 }
 
 void Session::on_read(beast::error_code ec, std::size_t) {
-  timer_.cancel();
   first_request_ = false;
   if (ec == net::error::operation_aborted && timed_out_ && parser_->got_some())
     return reply_and_close(http::status::request_timeout);  // slowloris: 408, then close
@@ -143,9 +149,8 @@ void Session::on_read(beast::error_code ec, std::size_t) {
 }
 
 HealthView Session::health_view() const {
-  const auto& socket = stream_.socket();
   beast::error_code ec;
-  auto view = describe_connection(socket.local_endpoint(ec), socket.remote_endpoint(ec));
+  auto view = describe_connection(socket_.local_endpoint(ec), socket_.remote_endpoint(ec));
   view.uptime_s = context_.health.uptime_seconds();
   return view;
 }
@@ -168,17 +173,17 @@ void Session::send(Reply reply, bool keep_alive) {
   // A file body: cork the socket, so the header and the first bytes of the file share
   // full-sized segments instead of the header leaving alone (uncorked when the body is out).
   if (reply_.file) set_cork(true);
-  stream_.expires_after(context_.limits.write_timeout);
+  set_deadline(context_.limits.write_timeout);
   if (reply_.shared_body) {  // a cached file: header and bytes in one write, nothing copied
     head_text_ =
         beast::buffers_to_string(http::fields::writer{m.base(), m.version(), m.result_int()}.get());
     const std::array<net::const_buffer, 2> buffers{net::buffer(head_text_),
                                                    net::buffer(*reply_.shared_body)};
-    net::async_write(stream_, buffers,
+    net::async_write(socket_, buffers,
                      beast::bind_front_handler(&Session::on_head_written, shared_from_this()));
     return;
   }
-  http::async_write(stream_, reply_.message,
+  http::async_write(socket_, reply_.message,
                     beast::bind_front_handler(&Session::on_head_written, shared_from_this()));
 }
 
@@ -204,8 +209,8 @@ void Session::send_body() {
 
 // Writes `text` (kept alive by reply_), empties it, and goes on with the body.
 void Session::write_text(std::string& text) {
-  stream_.expires_after(context_.limits.write_timeout);
-  net::async_write(stream_, net::buffer(text),
+  set_deadline(context_.limits.write_timeout);
+  net::async_write(socket_, net::buffer(text),
                    [self = shared_from_this(), &text](beast::error_code ec, std::size_t) {
                      if (ec) return self->close();
                      text.clear();
@@ -215,10 +220,9 @@ void Session::write_text(std::string& text) {
 
 // Sends the span's bytes; false when it had to wait (the wait resumes send_body) or failed.
 bool Session::send_file(FileSpan& span) {
-  auto& socket = stream_.socket();
   while (span.length > 0) {
     auto offset = static_cast<off_t>(span.offset);
-    const auto n = ::sendfile(socket.native_handle(), reply_.file.get(), &offset,
+    const auto n = ::sendfile(socket_.native_handle(), reply_.file.get(), &offset,
                               std::min<std::uint64_t>(span.length, sendfile_chunk));
     if (n > 0) {
       span.offset += static_cast<std::uint64_t>(n);
@@ -227,12 +231,12 @@ bool Session::send_file(FileSpan& span) {
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) {
-      arm_timer(context_.limits.write_timeout);  // a client that stops reading is cut off
-      socket.async_wait(tcp::socket::wait_write, [self = shared_from_this()](beast::error_code ec) {
-        self->timer_.cancel();
-        if (ec) return self->close();
-        self->send_body();
-      });
+      set_deadline(context_.limits.write_timeout);  // a client that stops reading is cut off
+      socket_.async_wait(tcp::socket::wait_write,
+                         [self = shared_from_this()](beast::error_code ec) {
+                           if (ec) return self->close();
+                           self->send_body();
+                         });
       return false;
     }
     // The client went away, or the file shrank under us: the promised length cannot be kept.
@@ -249,7 +253,7 @@ bool Session::send_file(FileSpan& span) {
 
 void Session::set_cork(bool on) {
   const int value = on ? 1 : 0;
-  ::setsockopt(stream_.socket().native_handle(), IPPROTO_TCP, TCP_CORK, &value, sizeof value);
+  ::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_CORK, &value, sizeof value);
 }
 
 void Session::finish_response() {
@@ -270,10 +274,10 @@ void Session::log_request(unsigned status) {
 // bytes do not make the kernel reset the connection before the client has the response.
 void Session::linger_close() {
   beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
   if (ec) return close();
-  stream_.expires_after(linger_timeout);
-  stream_.async_read_some(net::buffer(drain_),
+  set_deadline(linger_timeout);
+  socket_.async_read_some(net::buffer(drain_),
                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
                             if (ec) return self->close();
                             self->linger_close();
@@ -281,7 +285,10 @@ void Session::linger_close() {
 }
 
 void Session::close() {
-  stream_.close();
+  closed_ = true;
+  beast::error_code ignored;
+  socket_.close(ignored);
+  timer_.cancel();  // the pending wait no longer keeps the session alive
 }
 
 }  // namespace dualhttpd

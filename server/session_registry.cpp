@@ -5,8 +5,12 @@
 namespace dualhttpd {
 
 void SessionRegistry::add(const std::shared_ptr<Session>& session) {
-  std::lock_guard lock(mutex_);
-  sessions_.emplace(session.get(), session);
+  {
+    std::lock_guard lock(mutex_);
+    sessions_.emplace(session.get(), session);
+    if (!stopping_) return;
+  }
+  session->stop();  // accepted while the server stops: it answers at most one request
 }
 
 void SessionRegistry::remove(const Session* session) {
@@ -28,6 +32,10 @@ std::vector<std::shared_ptr<Session>> SessionRegistry::live() const {
 }
 
 void SessionRegistry::stop_all() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
   for (auto& s : live()) s->stop();
 }
 

@@ -146,9 +146,8 @@ Attempt open_with_wait(const Options& o, net::io_context& io, const std::vector<
   }
 }
 
-int serve(const Options& o, net::io_context& io, OpenListeners opened, UniqueFd root,
-          const std::string& root_path, const std::vector<Listener>& listeners,
-          const MachineSnapshot& machine) {
+int serve(const Options& o, OpenListeners opened, UniqueFd root, const std::string& root_path,
+          const std::vector<Listener>& listeners, const MachineSnapshot& machine) {
   auto mime = std::make_shared<MimeTypes>();
   if (!mime->load_file(o.mime_types))
     spdlog::warn("cannot read {}; using the built-in media types", o.mime_types);
@@ -170,12 +169,12 @@ int serve(const Options& o, net::io_context& io, OpenListeners opened, UniqueFd 
       spdlog::log(hint.warning ? spdlog::level::warn : spdlog::level::info, "  {}", hint.text);
   }
   spdlog::info("serving {} with {} thread{}", root_path, threads, threads == 1 ? "" : "s");
-  Server server(io, std::move(opened.acceptors), context, o.max_connections,
+  Server server(std::move(opened.acceptors), threads, context, o.max_connections,
                 std::chrono::seconds(o.shutdown_timeout), [&access_log] {
                   for (const auto& err : {reopen_error_log(), access_log.reopen()})
                     if (!err.empty()) spdlog::error("{}", err);
                 });
-  return server.run(threads);
+  return server.run();
 }
 
 }  // namespace
@@ -214,7 +213,7 @@ int run(const Options& o) {
                a.plan.listeners.size(), a.plan.listeners.size() == 1 ? "" : "s");
     return exit_ok;
   }
-  return serve(o, io, std::move(a.opened), std::move(root), root_path, a.plan.listeners, a.machine);
+  return serve(o, std::move(a.opened), std::move(root), root_path, a.plan.listeners, a.machine);
 }
 
 }  // namespace dualhttpd

@@ -1,8 +1,10 @@
 // One HTTP/1.x connection: read a request, answer it, repeat while keep-alive holds.
 // Pipelined requests are answered in order, since the next one is parsed only after the
 // previous response is out. File bodies go out with sendfile(2) from the given offset.
+// A session runs on one worker's io_context (one thread): no strand, no locks.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
@@ -25,6 +27,11 @@ namespace dualhttpd {
 namespace beast = boost::beast;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+// Concrete executor types: no type erasure on the request path.
+using Executor = net::io_context::executor_type;
+using Socket = net::basic_stream_socket<tcp, Executor>;
+using Timer = net::basic_waitable_timer<Clock, net::wait_traits<Clock>, Executor>;
 
 struct SessionContext {
   const StaticHandler& handler;
@@ -36,7 +43,7 @@ struct SessionContext {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, SessionContext& context);
+  Session(Socket socket, SessionContext& context);
   ~Session();
 
   void start();
@@ -46,7 +53,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void abort();
 
  private:
-  void arm_timer(std::chrono::seconds timeout);
+  void set_deadline(Clock::duration timeout);
+  void wait_for_deadline();
   void read_request();
   void on_read(beast::error_code ec, std::size_t bytes);
   void reply_and_close(http::status status);
@@ -62,8 +70,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void linger_close();
   void close();
 
-  beast::tcp_stream stream_;
-  net::steady_timer timer_;  // header, keep-alive and sendfile timeouts
+  Socket socket_;
+  // One timer for every timeout (header, keep-alive, write, linger). Moving the deadline
+  // later costs nothing: the pending wait ends at the old time, finds the new deadline and
+  // waits again. Only an earlier deadline restarts the wait.
+  Timer timer_;
+  Clock::time_point deadline_;
+  Clock::time_point timer_expiry_;  // when the pending wait ends, if timer_waiting_
+  bool timer_waiting_ = false;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   SessionContext& context_;
@@ -78,6 +92,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool stopping_ = false;
   bool first_request_ = true;
   bool timed_out_ = false;
+  bool closed_ = false;
   unsigned requests_ = 0;
 };
 

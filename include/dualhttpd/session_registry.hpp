@@ -17,7 +17,8 @@ class SessionRegistry {
   void add(const std::shared_ptr<Session>& session);
   void remove(const Session* session);
   std::size_t size() const;
-  // Asks every live session to finish the response in flight and close.
+  // Asks every live session, and every one added from now on, to finish the response in
+  // flight and close.
   void stop_all();
   // Closes every live session now, whatever it is doing (the shutdown timeout).
   void abort_all();
@@ -27,6 +28,7 @@ class SessionRegistry {
 
   mutable std::mutex mutex_;
   std::unordered_map<const Session*, std::weak_ptr<Session>> sessions_;
+  bool stopping_ = false;
 };
 
 }  // namespace dualhttpd
