@@ -277,7 +277,10 @@ void Session::linger_close() {
   socket_.shutdown(tcp::socket::shutdown_send, ec);
   if (ec) return close();
   set_deadline(linger_timeout);
-  socket_.async_read_some(net::buffer(drain_),
+  // What the client still sends is thrown away: every lingering session of this thread
+  // reads into the same scratch buffer (reads complete on this thread, one at a time).
+  thread_local std::array<char, 4096> drain;
+  socket_.async_read_some(net::buffer(drain),
                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
                             if (ec) return self->close();
                             self->linger_close();

@@ -1,8 +1,28 @@
 #include "dualhttpd/session_registry.hpp"
 
+#include <malloc.h>
+
+#include <atomic>
+#include <chrono>
+
 #include "dualhttpd/session.hpp"
 
 namespace dualhttpd {
+
+namespace {
+
+// glibc keeps what connections freed in its per-thread arenas, so a burst of connections
+// would hold the process at its peak size for good. When the last connection is gone the
+// memory goes back to the system; at most once a second (a busy server rarely gets here).
+void give_back_memory() {
+  static std::atomic<Clock::rep> last{0};
+  const auto now = Clock::now().time_since_epoch().count();
+  auto before = last.load(std::memory_order_relaxed);
+  if (now - before < std::chrono::nanoseconds(std::chrono::seconds(1)).count()) return;
+  if (last.compare_exchange_strong(before, now)) ::malloc_trim(0);
+}
+
+}  // namespace
 
 void SessionRegistry::add(const std::shared_ptr<Session>& session) {
   {
@@ -14,8 +34,12 @@ void SessionRegistry::add(const std::shared_ptr<Session>& session) {
 }
 
 void SessionRegistry::remove(const Session* session) {
-  std::lock_guard lock(mutex_);
-  sessions_.erase(session);
+  {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(session);
+    if (!sessions_.empty()) return;
+  }
+  give_back_memory();
 }
 
 std::size_t SessionRegistry::size() const {

@@ -84,7 +84,6 @@ class Session : public std::enable_shared_from_this<Session> {
   Reply reply_;
   std::string head_text_;  // the header of a reply with a shared body
   std::uint64_t body_bytes_ = 0;
-  std::array<char, 4096> drain_{};
   std::string client_;
   std::string request_line_, referer_, user_agent_;
   bool keep_alive_ = false;
