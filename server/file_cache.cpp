@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include "dualhttpd/docroot.hpp"
 #include "dualhttpd/http_date.hpp"
 #include "dualhttpd/unique_fd.hpp"
@@ -56,9 +58,8 @@ const CachedFile* FileCache::load(int docroot, const std::string& relative, cons
     return &it->second;
   }
   entry.size = static_cast<std::uint64_t>(st.st_size);
-  std::string bytes;
-  if (!read_all(file.get(), entry.size, bytes)) return store(relative, CachedFile{});
-  entry.bytes = std::make_shared<const std::string>(std::move(bytes));
+  auto content = std::make_shared<CachedContent>();
+  if (!read_all(file.get(), entry.size, content->bytes)) return store(relative, CachedFile{});
   entry.cached = true;
   entry.device = st.st_dev;
   entry.inode = st.st_ino;
@@ -67,6 +68,11 @@ const CachedFile* FileCache::load(int docroot, const std::string& relative, cons
   entry.validators = {make_etag(entry.size, mtime_ns), st.st_mtim.tv_sec};
   entry.last_modified = format_http_date(st.st_mtim.tv_sec);
   entry.content_type = mime.content_type(relative);
+  content->fields = fmt::format(
+      "Last-Modified: {}\r\nETag: {}\r\nAccept-Ranges: bytes\r\nContent-Type: {}\r\n"
+      "Content-Length: {}\r\n",
+      entry.last_modified, entry.validators.etag, entry.content_type, entry.size);
+  entry.content = std::move(content);
   return store(relative, std::move(entry));
 }
 

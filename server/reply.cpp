@@ -43,7 +43,7 @@ Reply error_reply(http::status status, std::string_view detail) {
 }
 
 std::uint64_t Reply::body_bytes() const {
-  if (shared_body) return shared_body->size();
+  if (cached) return cached_head_only ? 0 : cached->bytes.size();
   if (!file) return message.body().size();
   std::uint64_t bytes = tail.size();
   for (const auto& span : spans) bytes += span.head.size() + span.length;
@@ -51,11 +51,13 @@ std::uint64_t Reply::body_bytes() const {
 }
 
 void strip_body_for_head(Reply& reply) {
-  if (reply.file || reply.shared_body || !reply.message.body().empty())
-    reply.message.content_length(reply.body_bytes());
+  if (reply.cached) {  // its Content-Length is rendered already
+    reply.cached_head_only = true;
+    return;
+  }
+  if (reply.file || !reply.message.body().empty()) reply.message.content_length(reply.body_bytes());
   reply.message.body().clear();
   reply.file.reset();
-  reply.shared_body.reset();
   reply.spans.clear();
   reply.tail.clear();
 }

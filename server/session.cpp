@@ -161,30 +161,43 @@ void Session::send(Reply reply, bool keep_alive) {
   body_bytes_ = reply_.body_bytes();
   keep_alive_ =
       keep_alive && !reply_.close_after && !status_drops_connection(reply_.message.result());
+  const bool old_client = parser_ && parser_->is_header_done() && parser_->get().version() < 11;
+  const std::string_view connection = !keep_alive_ ? "close" : old_client ? "keep-alive" : "";
+  set_deadline(context_.limits.write_timeout);
+  if (reply_.cached) return send_cached(connection);
   auto& m = reply_.message;
   m.version(11);
   m.set(http::field::date, date_now());
   m.set(http::field::server, server_name);
-  const bool old_client = parser_ && parser_->is_header_done() && parser_->get().version() < 11;
-  if (!keep_alive_)
-    m.set(http::field::connection, "close");
-  else if (old_client)
-    m.set(http::field::connection, "keep-alive");
+  if (!connection.empty()) m.set(http::field::connection, connection);
   // A file body: cork the socket, so the header and the first bytes of the file share
   // full-sized segments instead of the header leaving alone (uncorked when the body is out).
   if (reply_.file) set_cork(true);
-  set_deadline(context_.limits.write_timeout);
-  if (reply_.shared_body) {  // a cached file: header and bytes in one write, nothing copied
-    head_text_ =
-        beast::buffers_to_string(http::fields::writer{m.base(), m.version(), m.result_int()}.get());
-    const std::array<net::const_buffer, 2> buffers{net::buffer(head_text_),
-                                                   net::buffer(*reply_.shared_body)};
-    net::async_write(socket_, buffers,
-                     beast::bind_front_handler(&Session::on_head_written, shared_from_this()));
-    return;
-  }
   http::async_write(socket_, reply_.message,
                     beast::bind_front_handler(&Session::on_head_written, shared_from_this()));
+}
+
+// A cached file's 200: the status line and the per-request fields, then the lines rendered
+// when the file was read, in one write with the bytes. head_text_ keeps its capacity, so
+// this allocates nothing.
+void Session::send_cached(std::string_view connection) {
+  head_text_.assign("HTTP/1.1 200 OK\r\nDate: ");
+  head_text_ += date_now();
+  head_text_ += "\r\nServer: ";
+  head_text_ += server_name;
+  head_text_ += "\r\n";
+  if (!connection.empty()) {
+    head_text_ += "Connection: ";
+    head_text_ += connection;
+    head_text_ += "\r\n";
+  }
+  head_text_ += reply_.cached->fields;
+  head_text_ += "\r\n";
+  const std::array<net::const_buffer, 2> buffers{
+      net::buffer(head_text_),
+      net::buffer(reply_.cached_head_only ? std::string_view() : reply_.cached->bytes)};
+  net::async_write(socket_, buffers,
+                   beast::bind_front_handler(&Session::on_head_written, shared_from_this()));
 }
 
 void Session::on_head_written(beast::error_code ec, std::size_t) {

@@ -103,15 +103,20 @@ void add_body(Reply& reply, const ByteRanges& ranges, std::string_view type, std
   m.set(http::field::content_type, fmt::format("multipart/byteranges; boundary={}", boundary));
 }
 
-// Preconditions first (RFC 9110 §13.2.2), then the validators every answer about a file
-// carries. False when `reply` is complete already: 304 or 412.
-bool start_file_reply(const http::request_header<>& request, const Validators& current,
-                      std::string_view last_modified, std::uint64_t size, Reply& reply) {
+// The request's preconditions against the file (RFC 9110 §13.2.2).
+ConditionalOutcome check_preconditions(const http::request_header<>& request,
+                                       const Validators& current) {
   const Preconditions pre{header(request, http::field::if_match),
                           header(request, http::field::if_none_match),
                           header(request, http::field::if_modified_since),
                           header(request, http::field::if_unmodified_since), std::time(nullptr)};
-  const auto outcome = evaluate_preconditions(pre, current, true);
+  return evaluate_preconditions(pre, current, true);
+}
+
+// The answer to the preconditions, then the validators every answer about a file carries.
+// False when `reply` is complete already: 304 or 412.
+bool start_file_reply(ConditionalOutcome outcome, const Validators& current,
+                      std::string_view last_modified, std::uint64_t size, Reply& reply) {
   if (outcome == ConditionalOutcome::precondition_failed) {
     reply = error_reply(http::status::precondition_failed);
     return false;
@@ -166,15 +171,15 @@ Reply StaticHandler::handle(const http::request_header<>& request) const {
       break;
   }
   if (!readable) return method_reply(method);
-  const auto redirect =
-      target.raw_path + "/" + (target.query.empty() ? std::string() : "?" + target.query);
-  auto reply = serve_path(request, target.relative, target.trailing_slash, redirect);
+  auto reply = serve_path(request, target);
   if (method == http::verb::head) strip_body_for_head(reply);
   return reply;
 }
 
-Reply StaticHandler::serve_path(const http::request_header<>& request, const std::string& relative,
-                                bool trailing_slash, const std::string& redirect_to) const {
+Reply StaticHandler::serve_path(const http::request_header<>& request,
+                                const MappedTarget& target) const {
+  const auto& relative = target.relative;
+  const bool trailing_slash = target.trailing_slash;
   if (!trailing_slash && header(request, http::field::range).empty()) {
     if (const auto* hit = cache().find(docroot_.get(), relative, *mime_, FileCache::Clock::now()))
       return serve_cached(request, *hit);
@@ -192,7 +197,8 @@ Reply StaticHandler::serve_path(const http::request_header<>& request, const std
   if (!trailing_slash) {
     // Path only: rebuilding the URL from Host would mangle IPv6 literals and zones.
     auto reply = error_reply(http::status::moved_permanently, "The document has moved.");
-    reply.message.set(http::field::location, redirect_to);
+    reply.message.set(http::field::location,
+                      target.raw_path + "/" + (target.query.empty() ? "" : "?" + target.query));
     return reply;
   }
   const auto index = relative.empty() ? std::string("index.html") : relative + "/index.html";
@@ -227,7 +233,8 @@ Reply StaticHandler::serve_file(const http::request_header<>& request, UniqueFd 
   const Validators current{
       make_etag(size, st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec), st.st_mtim.tv_sec};
   Reply reply;
-  if (!start_file_reply(request, current, format_http_date(current.last_modified), size, reply))
+  if (!start_file_reply(check_preconditions(request, current), current,
+                        format_http_date(current.last_modified), size, reply))
     return reply;
   const auto type = mime_->content_type(name);
   reply.message.set(http::field::content_type, type);
@@ -251,12 +258,12 @@ Reply StaticHandler::serve_file(const http::request_header<>& request, UniqueFd 
 Reply StaticHandler::serve_cached(const http::request_header<>& request,
                                   const CachedFile& file) const {
   Reply reply;
-  if (!start_file_reply(request, file.validators, file.last_modified, file.size, reply))
+  const auto outcome = check_preconditions(request, file.validators);
+  if (outcome == ConditionalOutcome::proceed) {
+    reply.cached = file.content;  // no copy: the reply shares the cache's header and bytes
     return reply;
-  auto& m = reply.message;
-  m.set(http::field::content_type, file.content_type);
-  reply.shared_body = file.bytes;  // no copy: the reply shares the cache's bytes
-  m.content_length(file.size);
+  }
+  start_file_reply(outcome, file.validators, file.last_modified, file.size, reply);
   return reply;
 }
 

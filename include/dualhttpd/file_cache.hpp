@@ -18,9 +18,16 @@
 
 namespace dualhttpd {
 
+// What a 200 answer carries, shared with the replies that send it: the header lines that
+// depend only on the file (rendered once, when the file is read) and the bytes.
+struct CachedContent {
+  std::string fields;  // Last-Modified, ETag, Accept-Ranges, Content-Type, Content-Length
+  std::string bytes;
+};
+
 struct CachedFile {
   bool cached = false;  // false: not a small regular file; the caller serves it itself
-  std::shared_ptr<const std::string> bytes;  // shared with the replies that send them
+  std::shared_ptr<const CachedContent> content;
   Validators validators;
   std::string last_modified;  // as an HTTP date
   std::string content_type;

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "dualhttpd/file_cache.hpp"
 #include "dualhttpd/unique_fd.hpp"
 
 namespace dualhttpd {
@@ -29,10 +30,12 @@ struct Reply {
   UniqueFd file;                              // when open, the spans and then `tail` follow
   boost::container::small_vector<FileSpan, 1> spans;
   std::string tail;  // the closing multipart boundary
-  // Or a cached file's bytes, sent with the header in one write.
-  std::shared_ptr<const std::string> shared_body;
-  std::size_t next_span = 0;  // how far sending has come
-  bool close_after = false;   // the request cannot be trusted: close after replying
+  // Or a cached file's 200 answer: `message` holds no fields then, the content has them
+  // rendered; the header and the bytes go out in one write, nothing copied.
+  std::shared_ptr<const CachedContent> cached;
+  bool cached_head_only = false;  // HEAD: the cached header lines without the bytes
+  std::size_t next_span = 0;      // how far sending has come
+  bool close_after = false;       // the request cannot be trusted: close after replying
 
   std::uint64_t body_bytes() const;
 };

@@ -60,6 +60,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void reply_and_close(http::status status);
   HealthView health_view() const;
   void send(Reply reply, bool keep_alive);
+  void send_cached(std::string_view connection);
   void on_head_written(beast::error_code ec, std::size_t bytes);
   void send_body();
   void set_cork(bool on);
@@ -82,7 +83,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   SessionContext& context_;
   Reply reply_;
-  std::string head_text_;  // the header of a reply with a shared body
+  std::string head_text_;  // the header of a cached file's reply
   std::uint64_t body_bytes_ = 0;
   std::string client_;
   std::string request_line_, referer_, user_agent_;

@@ -13,6 +13,7 @@
 #include "dualhttpd/file_cache.hpp"
 #include "dualhttpd/mime_types.hpp"
 #include "dualhttpd/reply.hpp"
+#include "dualhttpd/target_path.hpp"
 #include "dualhttpd/unique_fd.hpp"
 
 namespace dualhttpd {
@@ -25,8 +26,7 @@ class StaticHandler {
   Reply handle(const http::request_header<>& request) const;
 
  private:
-  Reply serve_path(const http::request_header<>& request, const std::string& relative,
-                   bool trailing_slash, const std::string& redirect_to) const;
+  Reply serve_path(const http::request_header<>& request, const MappedTarget& target) const;
   Reply listing(const std::string& relative) const;
   Reply serve_file(const http::request_header<>& request, UniqueFd file, const struct stat& st,
                    const std::string& name) const;

@@ -28,16 +28,16 @@ TEST_CASE("small files come from memory, and a change shows within a second") {
 
   const auto* hit = cache.find(docroot.get(), "a.txt", mime, t0);
   REQUIRE(hit != nullptr);
-  CHECK(*hit->bytes == "first");
+  CHECK(hit->content->bytes == "first");
   CHECK(hit->content_type == "text/plain; charset=UTF-8");
   CHECK(hit->last_modified.find("GMT") != std::string::npos);
   const auto etag = hit->validators.etag;
 
   std::ofstream(root / "a.txt") << "later";  // same size, other bytes, newer mtime
-  CHECK(*cache.find(docroot.get(), "a.txt", mime, t0 + 500ms)->bytes == "first");
+  CHECK(cache.find(docroot.get(), "a.txt", mime, t0 + 500ms)->content->bytes == "first");
   hit = cache.find(docroot.get(), "a.txt", mime, t0 + 1100ms);
   REQUIRE(hit != nullptr);
-  CHECK(*hit->bytes == "later");
+  CHECK(hit->content->bytes == "later");
   CHECK(hit->validators.etag != etag);
 
   CHECK(cache.find(docroot.get(), "dir", mime, t0) == nullptr);
@@ -49,6 +49,6 @@ TEST_CASE("small files come from memory, and a change shows within a second") {
   CHECK(cache.find(docroot.get(), "a.txt", mime, t0 + 1500ms) != nullptr);  // until checked
   CHECK(cache.find(docroot.get(), "a.txt", mime, t0 + 2200ms) == nullptr);
   std::ofstream(root / "missing.txt") << "now here";  // a file that appears is found too
-  CHECK(*cache.find(docroot.get(), "missing.txt", mime, t0 + 1100ms)->bytes == "now here");
+  CHECK(cache.find(docroot.get(), "missing.txt", mime, t0 + 1100ms)->content->bytes == "now here");
   fs::remove_all(root);
 }
