@@ -6,6 +6,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 
 #include <boost/asio/post.hpp>
 
@@ -20,7 +21,7 @@ namespace dualhttpd {
 namespace {
 
 constexpr std::string_view server_name = "dualhttpd/" DUALHTTPD_VERSION;
-constexpr std::size_t sendfile_chunk = 1 << 20;
+constexpr std::size_t sendfile_chunk = 256 << 10;
 constexpr std::chrono::seconds linger_timeout{2};
 
 // The Date header changes once a second; format it once a second per thread.
@@ -109,8 +110,8 @@ void Session::read_request() {
 
 void Session::reply_and_close(http::status status) {
   request_line_ = "-";
-  referer_.clear();
-  user_agent_.clear();
+  referer_ = {};
+  user_agent_ = {};
   auto reply = error_reply(status);
   reply.close_after = true;
   send(std::move(reply), false);
@@ -135,11 +136,12 @@ void Session::on_read(beast::error_code ec, std::size_t) {
   if (check_framing(request.base(), parser_->chunked()) != http::status::ok)
     return reply_and_close(http::status::bad_request);
   ++requests_;
-  if (context_.access_log.enabled()) {  // copies for the log line, only when there is a log
-    request_line_ = fmt::format("{} {} HTTP/{}.{}", request.method_string(), request.target(),
-                                request.version() / 10, request.version() % 10);
-    referer_ = std::string(request[http::field::referer]);
-    user_agent_ = std::string(request[http::field::user_agent]);
+  if (context_.access_log.enabled()) {  // the parsed request lives until the line is out
+    request_line_.clear();
+    fmt::format_to(std::back_inserter(request_line_), "{} {} HTTP/{}.{}", request.method_string(),
+                   request.target(), request.version() / 10, request.version() % 10);
+    referer_ = request[http::field::referer];
+    user_agent_ = request[http::field::user_agent];
   }
   auto reply = context_.health.matches(request.target())
                    ? context_.health.answer(request.base(), health_view())
@@ -240,7 +242,10 @@ bool Session::send_file(FileSpan& span) {
     if (n > 0) {
       span.offset += static_cast<std::uint64_t>(n);
       span.length -= static_cast<std::uint64_t>(n);
-      continue;
+      if (span.length == 0) break;
+      // One chunk at a time, then the other connections of this thread get their turn.
+      net::post(socket_.get_executor(), [self = shared_from_this()] { self->send_body(); });
+      return false;
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) {

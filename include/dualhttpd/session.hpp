@@ -86,7 +86,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string head_text_;  // the header of a cached file's reply
   std::uint64_t body_bytes_ = 0;
   std::string client_;
-  std::string request_line_, referer_, user_agent_;
+  std::string request_line_;               // for the access log
+  std::string_view referer_, user_agent_;  // in the parsed request
   bool keep_alive_ = false;
   bool busy_ = false;
   bool stopping_ = false;

@@ -64,9 +64,11 @@ start() {
   port=$(free_port)
   [ "$workers" -gt 1 ] && cpus="0-$((workers - 1))"
   case $name in
-    dualhttpd)
+    dualhttpd | dualhttpd_log)
+      local log=off
+      [ "$name" = dualhttpd_log ] && log=$WORK/access.log
       taskset -c "$cpus" "$DUALHTTPD" --root "$ROOT" --listen "[::1]:$port" --threads "$workers" \
-        --access-log off --max-keepalive-requests 1000 --log-level warn >/dev/null 2>"$WORK/$name.err" &
+        --access-log "$log" --max-keepalive-requests 1000 --log-level warn >/dev/null 2>"$WORK/$name.err" &
       ;;
     lighttpd)
       cat >"$WORK/lighttpd.conf" <<EOF
@@ -215,6 +217,15 @@ else
   row "1 KiB, 1 conn" /1k.bin 1 "$ALL"
   row "1 KiB, 1000 conns" /1k.bin 1000 "$ALL"
   echo "under 1000 connections: RSS dualhttpd $(rss_kib "$PID_dualhttpd") KiB"
+  if [[ "1 KiB, 64 conns, access log" =~ $ONLY ]]; then
+    echo
+    echo "the cost of the access log (dualhttpd_log writes one; its ratio is throughput without ÷ with):"
+    echo
+    header
+    start dualhttpd_log 1
+    row "1 KiB, 64 conns, access log" /1k.bin 64 "dualhttpd dualhttpd_log"
+    echo "access log lines written: $(wc -l <"$WORK/access.log")"
+  fi
   stop_all
   if ! [[ "1 KiB, 64 conns, 2 workers" =~ $ONLY ]]; then
     echo "ok    every server answered every request without errors"

@@ -65,6 +65,16 @@ expect_elapsed() {
   fi
 }
 
+# text_when FILE NEEDLE : the file's content once it holds NEEDLE, or after 3 s whatever it
+# holds (the access log writes its lines out within a second).
+text_when() {
+  for _ in $(seq 1 30); do
+    grep -qF -- "$2" "$1" 2>/dev/null && break
+    sleep 0.1
+  done
+  cat "$1" 2>/dev/null || true
+}
+
 # A port nobody listens on, from a range away from the usual ephemeral ports.
 free_port() {
   local port
