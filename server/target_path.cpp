@@ -1,9 +1,10 @@
 #include "dualhttpd/target_path.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <optional>
-#include <vector>
 
 namespace dualhttpd {
 
@@ -67,7 +68,7 @@ std::optional<std::string> percent_decode(std::string_view in, TargetVerdict& wh
   return out;
 }
 
-bool hidden(const std::string& segment) {
+bool hidden(std::string_view segment) {
   return segment.size() > 1 && segment[0] == '.' && segment != ".well-known";
 }
 
@@ -90,11 +91,13 @@ MappedTarget map_target(std::string_view target) {
   TargetVerdict why = TargetVerdict::ok;
   const auto decoded = percent_decode(path, why);
   if (!decoded) return verdict(why);
-  std::vector<std::string> segments;
+  // Views into *decoded; eight levels deep before the vector allocates.
+  boost::container::small_vector<std::string_view, 8> segments;
+  const std::string_view clean = *decoded;
   std::size_t start = 0;
-  while (start <= decoded->size()) {
-    const auto end = std::min(decoded->find('/', start), decoded->size());
-    std::string seg = decoded->substr(start, end - start);
+  while (start <= clean.size()) {
+    const auto end = std::min(clean.find('/', start), clean.size());
+    const auto seg = clean.substr(start, end - start);
     start = end + 1;
     if (seg.empty() || seg == ".") continue;
     if (seg == "..") {
@@ -102,11 +105,12 @@ MappedTarget map_target(std::string_view target) {
       segments.pop_back();
       continue;
     }
-    segments.push_back(std::move(seg));
+    segments.push_back(seg);
   }
-  for (const auto& seg : segments) {
+  for (const auto seg : segments) {
     if (hidden(seg)) return verdict(TargetVerdict::forbidden);
-    m.relative += (m.relative.empty() ? "" : "/") + seg;
+    if (!m.relative.empty()) m.relative += '/';
+    m.relative += seg;
   }
   m.trailing_slash = decoded->empty() || decoded->back() == '/' || decoded->ends_with("/.") ||
                      decoded->ends_with("/..");

@@ -160,6 +160,40 @@ measure() {
   ' <<<"$out" >>"$WORK/$ROW.$name"
 }
 
+# syscalls NAME : system calls per request while wrk fetches /1k.bin over 64 connections for
+# 3 s, counted with strace -c on the server's processes (strace slows the server; the ratio
+# of calls to requests is what counts).
+syscalls() {
+  local pid_var="PID_$1" port_var="PORT_$1" p args=() tracer reqs calls
+  for p in $(tree "${!pid_var}"); do args+=(-p "$p"); done
+  strace -c -f -o "$WORK/strace.$1" "${args[@]}" 2>/dev/null &
+  tracer=$!
+  sleep 0.5
+  reqs=$(taskset -c "$CLIENT_CPU" wrk -t1 -c64 -d3s "http://[::1]:${!port_var}/1k.bin" |
+    awk '/ requests in / { print $1 }')
+  kill -INT "$tracer"
+  wait "$tracer" || true
+  calls=$(awk '$NF == "total" { print $4 }' "$WORK/strace.$1")
+  printf '| %s | %s | %s | %s |\n' "$1" "$reqs" "$calls" \
+    "$(awk -v c="$calls" -v r="$reqs" 'BEGIN { printf "%.2f", (r > 0 ? c / r : 0) }')"
+}
+
+# heap_calls SECONDS : calls to allocation functions of a dualhttpd run under heaptrack that
+# serves wrk for SECONDS (none for 0) and is then stopped; prints "calls requests".
+heap_calls() {
+  local port tracer reqs=0
+  port=$(free_port)
+  heaptrack -o "$WORK/heap.$1" "$DUALHTTPD" --root "$ROOT" --listen "[::1]:$port" --threads 1 \
+    --access-log off --max-keepalive-requests 1000 --log-level warn >/dev/null 2>&1 &
+  tracer=$!
+  for _ in $(seq 1 100); do curl -sg -o /dev/null "http://[::1]:$port/1k.bin" && break; sleep 0.1; done
+  [ "$1" = 0 ] || reqs=$(taskset -c "$CLIENT_CPU" wrk -t1 -c64 -d"$1"s "http://[::1]:$port/1k.bin" |
+    awk '/ requests in / { print $1 }')
+  kill -INT "$(pgrep -P "$tracer" -x dualhttpd)"
+  wait "$tracer" || true
+  echo "$(heaptrack_print "$WORK"/heap."$1".* 2>/dev/null | awk '/^calls to allocation functions:/ { print $5 }') $reqs"
+}
+
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 col() { awk -v c="$2" '{ print $c }' "$WORK/$ROW.$1" | median; }
 
@@ -217,6 +251,21 @@ else
   row "1 KiB, 1 conn" /1k.bin 1 "$ALL"
   row "1 KiB, 1000 conns" /1k.bin 1000 "$ALL"
   echo "under 1000 connections: RSS dualhttpd $(rss_kib "$PID_dualhttpd") KiB"
+  if [[ "syscalls" =~ $ONLY ]] && command -v strace >/dev/null; then
+    echo
+    echo "system calls per cached 1 KiB request (strace -c, 3 s):"
+    echo
+    echo "| server | requests | system calls | per request |"
+    echo "|---|---|---|---|"
+    for name in $ALL; do syscalls "$name"; done
+  fi
+  if [[ "allocations" =~ $ONLY ]] && command -v heaptrack >/dev/null; then
+    read -r idle_calls _ < <(heap_calls 0)
+    read -r busy_calls busy_reqs < <(heap_calls 3)
+    echo
+    echo "heap allocations per cached 1 KiB request (heaptrack): $(awk -v a="$busy_calls" -v b="$idle_calls" \
+      -v r="$busy_reqs" 'BEGIN { printf "%.2f", (r > 0 ? (a - b) / r : 0) }') ($((busy_calls - idle_calls)) calls for $busy_reqs requests)"
+  fi
   if [[ "1 KiB, 64 conns, access log" =~ $ONLY ]]; then
     echo
     echo "the cost of the access log (dualhttpd_log writes one; its ratio is throughput without ÷ with):"
