@@ -51,11 +51,15 @@ Session::~Session() {
   context_.registry.remove(this);
 }
 
+// The client's address as text, worked out when first needed (the log, a warning).
+const std::string& Session::client() {
+  if (client_.empty()) client_ = client_text(socket_);
+  return client_;
+}
+
 void Session::start() {
   beast::error_code ec;
   socket_.set_option(tcp::no_delay(true), ec);  // no 40 ms Nagle stall between head and body
-  socket_.native_non_blocking(true, ec);        // sendfile() must never block the thread
-  client_ = client_text(socket_);
   context_.registry.add(shared_from_this());
   read_request();  // called on the worker's thread, which accepted the connection
 }
@@ -110,6 +114,7 @@ void Session::read_request() {
 
 void Session::reply_and_close(http::status status) {
   request_line_ = "-";
+  client_closes_ = false;
   referer_ = {};
   user_agent_ = {};
   auto reply = error_reply(status);
@@ -143,6 +148,8 @@ void Session::on_read(beast::error_code ec, std::size_t) {
     referer_ = request[http::field::referer];
     user_agent_ = request[http::field::user_agent];
   }
+  // A client that said it closes and sent nothing more needs no lingering close.
+  client_closes_ = !request.keep_alive() && !expects_continue(request.base());
   auto reply = context_.health.matches(request.target())
                    ? context_.health.answer(request.base(), health_view())
                    : context_.handler.handle(request.base());
@@ -174,7 +181,13 @@ void Session::send(Reply reply, bool keep_alive) {
   if (!connection.empty()) m.set(http::field::connection, connection);
   // A file body: cork the socket, so the header and the first bytes of the file share
   // full-sized segments instead of the header leaving alone (uncorked when the body is out).
-  if (reply_.file) set_cork(true);
+  if (reply_.file) {
+    if (!socket_.native_non_blocking()) {
+      beast::error_code ec;
+      socket_.native_non_blocking(true, ec);  // sendfile() must never block the thread
+    }
+    set_cork(true);
+  }
   http::async_write(socket_, reply_.message,
                     beast::bind_front_handler(&Session::on_head_written, shared_from_this()));
 }
@@ -261,7 +274,7 @@ bool Session::send_file(FileSpan& span) {
     const int error = n < 0 ? errno : 0;
     const auto level =
         error == EPIPE || error == ECONNRESET ? spdlog::level::debug : spdlog::level::warn;
-    spdlog::log(level, "sendfile to {} stopped with {} bytes left: {}", client_, span.length,
+    spdlog::log(level, "sendfile to {} stopped with {} bytes left: {}", client(), span.length,
                 error ? ::strerrordesc_np(error) : "the file is shorter than it was");
     close();
     return false;
@@ -278,13 +291,14 @@ void Session::finish_response() {
   log_request(reply_.message.result_int());
   busy_ = false;
   reply_ = Reply{};
-  if (!keep_alive_ || stopping_) return linger_close();
+  if (!keep_alive_ || stopping_)
+    return client_closes_ && buffer_.size() == 0 ? close() : linger_close();
   read_request();
 }
 
 void Session::log_request(unsigned status) {
   if (!context_.access_log.enabled()) return;
-  context_.access_log.write(AccessRecord{client_, request_line_, status, body_bytes_, referer_,
+  context_.access_log.write(AccessRecord{client(), request_line_, status, body_bytes_, referer_,
                                          user_agent_, std::time(nullptr)});
 }
 

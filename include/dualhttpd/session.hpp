@@ -68,6 +68,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool send_file(FileSpan& span);
   void finish_response();
   void log_request(unsigned status);
+  const std::string& client();
   void linger_close();
   void close();
 
@@ -92,6 +93,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool busy_ = false;
   bool stopping_ = false;
   bool first_request_ = true;
+  bool client_closes_ = false;  // the request said Connection: close (or was HTTP/1.0)
   bool timed_out_ = false;
   bool closed_ = false;
   unsigned requests_ = 0;
