@@ -135,8 +135,11 @@ void AccessLog::write_out(std::string& text) {
   if (text.empty()) return;
   {
     std::lock_guard lock(mutex_);
-    // A full disk or a closed descriptor loses these lines; the server goes on serving.
-    if (fd_ >= 0 && ::write(fd_, text.data(), text.size()) < 0) text.clear();
+    if (fd_ >= 0) {
+      // A full disk loses these lines; the server goes on serving.
+      const auto written = ::write(fd_, text.data(), text.size());
+      static_cast<void>(written);
+    }
   }
   text.clear();
 }

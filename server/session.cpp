@@ -257,7 +257,9 @@ bool Session::send_file(FileSpan& span) {
       span.length -= static_cast<std::uint64_t>(n);
       if (span.length == 0) break;
       // One chunk at a time, then the other connections of this thread get their turn.
-      net::post(socket_.get_executor(), [self = shared_from_this()] { self->send_body(); });
+      net::post(socket_.get_executor(), [self = shared_from_this()] {
+        if (!self->closed_) self->send_body();  // unless closed meanwhile (shutdown timeout)
+      });
       return false;
     }
     if (n < 0 && errno == EINTR) continue;
