@@ -1,6 +1,7 @@
 // libFuzzer: a whole request through the HTTP layer, in memory: Beast's parser with the
 // server's limits, the limit and framing checks, the static handler on a small docroot
-// (listings on), and the serialized response, whose Content-Length must match its body.
+// (listings on), and the serialized response, whose Content-Length must match its body (for
+// a cached file, the header lines rendered with it).
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -12,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <string>
 
 #include "dualhttpd/request_framing.hpp"
 #include "dualhttpd/request_limits.hpp"
@@ -58,6 +60,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (dualhttpd::check_request_limits(request.base(), limits) != http::status::ok) return 0;
   if (dualhttpd::check_framing(request.base(), parser.chunked()) != http::status::ok) return 0;
   auto reply = handler().handle(request.base());
+  if (reply.cached) {  // a cached file's 200: its header lines were rendered with the file
+    const auto length = "Content-Length: " + std::to_string(reply.cached->bytes.size()) + "\r\n";
+    if (reply.cached->fields.find(length) == std::string::npos) __builtin_trap();
+    if ((request.method() == http::verb::head) != reply.cached_head_only) __builtin_trap();
+    return 0;
+  }
   auto& m = reply.message;
   const auto length = m.find(http::field::content_length);
   if (length == m.end()) __builtin_trap();  // every response says how long it is
