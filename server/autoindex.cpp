@@ -27,7 +27,7 @@ std::string_view parent_of(std::string_view relative) {
 }  // namespace
 
 std::string render_listing(std::string_view relative, const std::vector<DirectoryEntry>& entries) {
-  const auto title = html_escape("/" + std::string(relative));
+  const auto title = html_escape(fmt::format("/{}", relative));
   std::string page = fmt::format(
       "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>Index of {0}</title>\n"
       "</head>\n<body>\n<h1>Index of {0}</h1>\n<ul>",
