@@ -3,6 +3,11 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <filesystem>
+#include <type_traits>
+
+#include "dualhttpd/config_file.hpp"
 #include "dualhttpd/exit_codes.hpp"
 
 namespace dualhttpd {
@@ -37,60 +42,129 @@ std::vector<std::string> default_listen() {
   return {"[::1]:8080", "127.0.0.1:8080"};
 }
 
+namespace {
+
+template <class T>
+constexpr ConfigKind kind_of() {
+  if constexpr (std::is_same_v<T, bool>)
+    return ConfigKind::flag;
+  else if constexpr (std::is_integral_v<T>)
+    return ConfigKind::number;
+  else if constexpr (std::is_same_v<T, std::string>)
+    return ConfigKind::text;
+  else
+    return ConfigKind::list;
+}
+
+bool parse_quietly(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+    return true;
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return false;
+  }
+}
+
+// The file named by --config (or the default one, if it exists) into the options, key by key,
+// so an error names its line; `used` is its path. False (and a message on stderr) when it is
+// unreadable or wrong.
+bool apply_config_file(CLI::App& app, const std::vector<ConfigKey>& keys,
+                       const std::string& requested, std::string& used) {
+  if (requested == "none") return true;
+  std::error_code ec;
+  if (requested.empty() && !std::filesystem::exists(DUALHTTPD_CONFIG_FILE, ec)) return true;
+  const std::string path = requested.empty() ? DUALHTTPD_CONFIG_FILE : requested;
+  try {
+    for (const auto& setting : read_config_file(path, keys)) {
+      auto arguments = setting.arguments;
+      std::reverse(arguments.begin(), arguments.end());  // CLI11 takes a vector back to front
+      try {
+        app.parse(arguments);
+      } catch (const CLI::ParseError& e) {
+        throw ConfigError(
+            fmt::format("{}:{}: cannot use key '{}'\n  cause: {}\n  fix:   see "
+                        "dualhttpd --help for what it takes\n",
+                        path, setting.line, setting.key, e.what()));
+      }
+    }
+  } catch (const ConfigError& e) {
+    fmt::print(stderr, "dualhttpd: {}", e.what());
+    return false;
+  }
+  used = path;
+  return true;
+}
+
+}  // namespace
+
 ParsedOptions parse_options(int argc, char** argv) {
   ParsedOptions out;
   auto& o = out.options;
   CLI::App app{"dualhttpd: a small dual-stack (IPv6 + IPv4) static-file HTTP server", "dualhttpd"};
   app.set_version_flag("--version", std::string("dualhttpd ") + DUALHTTPD_VERSION);
   app.footer(footer);
-  app.add_option("-l,--listen", o.listen, "address and port to listen on; repeat for more")
-      ->type_name("SPEC");
-  app.add_option("-r,--root", o.root, "the docroot to serve (default: www/ of the checkout)")
+  std::vector<ConfigKey> keys;
+  // Every option but the actions (--check, --config) is also a key of the configuration file.
+  const auto add = [&](const std::string& names, auto& variable, const std::string& help) {
+    using T = std::remove_reference_t<decltype(variable)>;
+    CLI::Option* option = nullptr;
+    if constexpr (std::is_same_v<T, bool>)
+      option = app.add_flag(names, variable, help);
+    else
+      option = app.add_option(names, variable, help);
+    keys.push_back({option->get_lnames().front(), kind_of<T>()});
+    return option;
+  };
+  add("-l,--listen", o.listen, "address and port to listen on; repeat for more")->type_name("SPEC");
+  add("-r,--root", o.root, "the docroot to serve (default: www/ of the checkout)")
       ->type_name("DIR");
-  app.add_option("--threads", o.threads, "worker threads (default: one per hardware thread)")
+  add("--threads", o.threads, "worker threads (default: one per hardware thread)")
       ->check(CLI::Range(1u, 1024u));
-  app.add_flag("--autoindex", o.autoindex,
-               "list directories that have no index.html (httpd's Options Indexes); else 403");
-  app.add_flag("--ipv4-mapped", o.ipv4_mapped,
-               "let [::]:PORT also accept IPv4 clients as ::ffff:a.b.c.d (IPV6_V6ONLY off)");
-  app.add_option("--bind-wait", o.bind_wait,
-                 "wait up to this long for addresses that are missing or tentative (at boot)")
+  add("--autoindex", o.autoindex,
+      "list directories that have no index.html (httpd's Options Indexes); else 403");
+  add("--ipv4-mapped", o.ipv4_mapped,
+      "let [::]:PORT also accept IPv4 clients as ::ffff:a.b.c.d (IPV6_V6ONLY off)");
+  add("--bind-wait", o.bind_wait,
+      "wait up to this long for addresses that are missing or tentative (at boot)")
       ->type_name("SECONDS");
-  app.add_flag("--freebind", o.freebind,
-               "bind even to addresses this machine does not have yet (IP_FREEBIND)");
+  add("--freebind", o.freebind,
+      "bind even to addresses this machine does not have yet (IP_FREEBIND)");
   app.add_flag("-t,--check", o.check,
-               "check the listeners (with a trial bind) and the docroot, then exit");
-  app.add_option("--access-log", o.access_log, "combined-format access log: FILE, - or off")
+               "check the configuration, the listeners (with a trial bind) and the docroot, "
+               "then exit");
+  app.add_option("-c,--config", o.config,
+                 "configuration file (TOML; default: " DUALHTTPD_CONFIG_FILE
+                 " if it exists); none: read none")
+      ->type_name("FILE|none");
+  add("--access-log", o.access_log, "combined-format access log: FILE, - or off")
       ->type_name("FILE|-|off");
-  app.add_option("--error-log", o.error_log, "error log: FILE or - for stderr")
-      ->type_name("FILE|-");
-  app.add_option("--log-level", o.log_level, "error log level")
+  add("--error-log", o.error_log, "error log: FILE or - for stderr")->type_name("FILE|-");
+  add("--log-level", o.log_level, "error log level")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
-  app.add_option("--health-path", o.health_path,
-                 "path of the JSON health answer (client, local address, interface), or off")
+  add("--health-path", o.health_path,
+      "path of the JSON health answer (client, local address, interface), or off")
       ->type_name("PATH|off");
-  app.add_option("--mime-types", o.mime_types, "mime.types file to read")->type_name("FILE");
-  app.add_option("--shutdown-timeout", o.shutdown_timeout,
-                 "seconds to finish in-flight responses on SIGTERM");
-  app.add_option("--keepalive-timeout", o.keepalive_timeout, "seconds an idle connection is kept");
-  app.add_option("--header-timeout", o.header_timeout,
-                 "seconds to receive a request head, else 408 (slowloris)");
-  app.add_option("--write-timeout", o.write_timeout, "seconds a client may stop reading");
-  app.add_option("--limit-request-line", o.limit_request_line,
-                 "longest request target, else 414 (httpd's LimitRequestLine)");
-  app.add_option("--limit-request-field-size", o.limit_request_field_size,
-                 "longest header field, else 431 (LimitRequestFieldSize)");
-  app.add_option("--limit-request-fields", o.limit_request_fields,
-                 "most header fields, else 431 (LimitRequestFields)");
-  app.add_option("--limit-request-head", o.limit_request_head,
-                 "largest request head in bytes, else 431");
-  app.add_option("--limit-request-body", o.limit_request_body,
-                 "largest body read and dropped on GET/HEAD, else 413 and close");
-  app.add_option("--max-keepalive-requests", o.max_keepalive_requests,
-                 "requests per connection before Connection: close (MaxKeepAliveRequests)")
+  add("--mime-types", o.mime_types, "mime.types file to read")->type_name("FILE");
+  add("--shutdown-timeout", o.shutdown_timeout, "seconds to finish in-flight responses on SIGTERM");
+  add("--keepalive-timeout", o.keepalive_timeout, "seconds an idle connection is kept");
+  add("--header-timeout", o.header_timeout,
+      "seconds to receive a request head, else 408 (slowloris)");
+  add("--write-timeout", o.write_timeout, "seconds a client may stop reading");
+  add("--limit-request-line", o.limit_request_line,
+      "longest request target, else 414 (httpd's LimitRequestLine)");
+  add("--limit-request-field-size", o.limit_request_field_size,
+      "longest header field, else 431 (LimitRequestFieldSize)");
+  add("--limit-request-fields", o.limit_request_fields,
+      "most header fields, else 431 (LimitRequestFields)");
+  add("--limit-request-head", o.limit_request_head, "largest request head in bytes, else 431");
+  add("--limit-request-body", o.limit_request_body,
+      "largest body read and dropped on GET/HEAD, else 413 and close");
+  add("--max-keepalive-requests", o.max_keepalive_requests,
+      "requests per connection before Connection: close (MaxKeepAliveRequests)")
       ->check(CLI::Range(1u, 1000000u));
-  app.add_option("--max-connections", o.max_connections,
-                 "simultaneous connections; more are accepted and closed at once")
+  add("--max-connections", o.max_connections,
+      "simultaneous connections; more are accepted and closed at once")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
   ProbeOptions probe;
   auto* probe_cmd = app.add_subcommand(
@@ -111,6 +185,14 @@ ParsedOptions parse_options(int argc, char** argv) {
     out.probe = probe;
     return out;
   }
+  std::string config_used;
+  if (!apply_config_file(app, keys, std::string(o.config), config_used) ||
+      // The command line again, over the file's values.
+      !parse_quietly(app, argc, argv)) {
+    out.exit_code = exit_usage;
+    return out;
+  }
+  o.config = config_used;
   if (o.listen.empty()) o.listen = default_listen();
   if (o.health_path != "off" && (o.health_path.empty() || o.health_path.front() != '/')) {
     fmt::print(stderr, "dualhttpd: --health-path {}: a path starts with '/' (or use off)\n",

@@ -187,6 +187,7 @@ int run(const Options& o) {
     fmt::print(stderr, "dualhttpd: {}\n", err);
     return exit_usage;
   }
+  if (!o.config.empty() && !o.check) spdlog::info("configuration from {}", o.config);
   const auto root_path = o.root.empty() ? default_root() : o.root;
   UniqueFd root;
   const auto root_error = open_docroot(root_path, root);
@@ -209,6 +210,7 @@ int run(const Options& o) {
       spdlog::warn("{}", warning);
     }
   if (o.check) {
+    if (!o.config.empty()) fmt::print("ok: configuration {}\n", o.config);
     fmt::print("ok: docroot {}\ndualhttpd: {} listener{} would start\n", root_path,
                a.plan.listeners.size(), a.plan.listeners.size() == 1 ? "" : "s");
     return exit_ok;

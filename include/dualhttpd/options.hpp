@@ -1,4 +1,4 @@
-// The command line.
+// The command line, over the configuration file.
 #pragma once
 
 #include <cstddef>
@@ -19,6 +19,7 @@ struct Options {
   bool freebind = false;
   unsigned bind_wait = 0;  // seconds to wait for missing or tentative addresses
   bool check = false;
+  std::string config;  // the file read (--config FILE, else the default if it exists), or empty
   bool autoindex = false;  // list directories without index.html
   std::string access_log = "-";
   std::string error_log = "-";

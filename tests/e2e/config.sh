@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The configuration file as an operator uses it: keys for the options, the command line over
+# them, and every mistake named by file, line and key before anything listens.
+source "$(dirname "$0")/lib.sh"
+
+ROOT=$(make_docroot)
+P1=$(free_port)
+P2=$(free_port)
+CONF=$WORK/dualhttpd.toml
+cat >"$CONF" <<EOF
+# a global IPv6 literal and its IPv4 twin, as in httpd's Listen lines
+listen = ["[::1]:$P1", "127.0.0.1:$P1"]
+root = "$ROOT"
+access_log = "$WORK/access.log"
+health_path = "off"
+threads = 2
+autoindex = true
+EOF
+
+echo "--- the file's settings serve"
+start_server "$WORK/server.log" --config "$CONF" || { cat "$WORK/server.log"; exit 1; }
+LOG=$(cat "$WORK/server.log")
+expect_contains "the log names the file" "configuration from $CONF" "$LOG"
+expect_contains "listens on the file's IPv6 listener" "listening on [::1]:$P1" "$LOG"
+expect_contains "listens on the file's IPv4 listener" "listening on 127.0.0.1:$P1" "$LOG"
+expect_eq "GET over IPv6 from the file's root" "hello, world" \
+  "$(curl -sS -g "http://[::1]:$P1/hello.txt")"
+expect_eq "GET over IPv4" "hello, world" "$(curl -sS "http://127.0.0.1:$P1/hello.txt")"
+expect_contains "autoindex = true lists a directory" "Index of /empty" \
+  "$(curl -sS -g "http://[::1]:$P1/empty/")"
+expect_eq "health_path = off" "404" \
+  "$(curl -sS -o /dev/null -w '%{http_code}' -g "http://[::1]:$P1/healthz")"
+expect_contains "access_log = FILE" '"GET /hello.txt HTTP/1.1" 200' \
+  "$(text_when "$WORK/access.log" 'GET /hello.txt')"
+stop_server "$SERVER_PID"
+expect_eq "stops cleanly" "0" "$STOP_STATUS"
+
+echo "--- the command line overrides the file"
+start_server "$WORK/override.log" --config "$CONF" --listen "127.0.0.1:$P2" --autoindex=false ||
+  { cat "$WORK/override.log"; exit 1; }
+expect_eq "--listen replaces the file's listen" "hello, world" \
+  "$(curl -sS "http://127.0.0.1:$P2/hello.txt")"
+expect_eq "the file's listeners are not opened" "000" \
+  "$(curl -s -o /dev/null -w '%{http_code}' -g "http://[::1]:$P1/" || true)"
+expect_eq "--autoindex=false over autoindex = true" "403" \
+  "$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P2/empty/")"
+stop_server "$SERVER_PID"
+
+echo "--- --check validates the file"
+run_capture --config "$CONF" --check
+expect_eq "--check with a good file exits 0" "0" "$STATUS"
+expect_contains "--check names the file" "ok: configuration $CONF" "$OUT"
+expect_contains "--check checks the file's listeners" "ok: [::1]:$P1" "$OUT"
+
+# bad_config WHAT TEXT EXPECTED... : the file TEXT is refused with exit 2 and every EXPECTED.
+bad_config() {
+  local what=$1 text=$2
+  shift 2
+  printf '%s\n' "$text" >"$WORK/bad.toml"
+  run_capture --config "$WORK/bad.toml" --check
+  expect_eq "$what: exit 2" "2" "$STATUS"
+  local part
+  for part in "$@"; do expect_contains "$what" "$part" "$ERR"; done
+  expect_eq "$what: nothing on stdout" "" "$OUT"
+}
+bad_config "unknown key" $'root = "/srv"\nbindwait = 30' \
+  "$WORK/bad.toml:2: cannot use key 'bindwait'" "did you mean bind_wait?"
+bad_config "wrong type" 'threads = "2"' \
+  "$WORK/bad.toml:1: cannot use key 'threads'" "it is a string, and threads takes a whole number"
+bad_config "value out of range (the option's own check)" $'\n\nthreads = 0' \
+  "$WORK/bad.toml:3: cannot use key 'threads'" "not in range"
+bad_config "value not among the choices" 'log_level = "loud"' \
+  "$WORK/bad.toml:1: cannot use key 'log_level'" "loud"
+bad_config "broken TOML" 'listen = ["[::1]:80"' "$WORK/bad.toml:1:" "this is not valid TOML"
+bad_config "a section" $'[server]\nroot = "/srv"' "has no sections"
+run_capture --config "$WORK/missing.toml" --check
+expect_eq "a missing file: exit 2" "2" "$STATUS"
+expect_contains "a missing file is named" \
+  "cannot read the configuration file $WORK/missing.toml" "$ERR"
+
+echo "--- the file's listeners get the same diagnosis as --listen"
+printf 'listen = ["[fe80::a00:27ff:fe51:575]:%s"]\nroot = "%s"\n' "$P1" "$ROOT" >"$WORK/ll.toml"
+run_capture --config "$WORK/ll.toml" --check
+expect_eq "link-local without zone from the file: exit 3" "3" "$STATUS"
+expect_contains "link-local without zone from the file" "needs the interface as a zone" "$ERR$OUT"
+
+echo "--- the packaged default file is valid (its listeners and paths replaced)"
+run_capture --config "$(dirname "$0")/../../packaging/config/dualhttpd.toml" --check \
+  --listen "127.0.0.1:$P2" --root "$ROOT" --access-log off
+expect_eq "packaged dualhttpd.toml passes --check" "0" "$STATUS"
+expect_contains "packaged dualhttpd.toml is read" "ok: configuration" "$OUT"
+
+echo "--- --config none reads no file"
+run_capture --config none --root "$ROOT" --check --listen "127.0.0.1:$P2"
+expect_eq "--config none" "0" "$STATUS"
+expect_not_contains "--config none names no file" "configuration" "$OUT"
+
+finish
