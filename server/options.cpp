@@ -34,7 +34,8 @@ EXIT STATUS
   2 bad command line, listen spec or docroot   3 a listener cannot be opened here
 
 Signals: SIGTERM/SIGINT stop gracefully; SIGHUP reopens the log files.
-See README.md for the bind errors, their causes and fixes.)";
+The manual, man 8 dualhttpd, has every bind error with its cause and fix, the configuration
+file, systemd and the files.)";
 
 }  // namespace
 

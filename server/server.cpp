@@ -33,11 +33,11 @@ std::vector<std::unique_ptr<Worker>> make_workers(std::vector<tcp::acceptor>& li
 
 Server::Server(std::vector<tcp::acceptor> listening, unsigned threads, SessionContext context,
                std::size_t max_connections, std::chrono::seconds shutdown_timeout,
-               std::function<void()> on_reopen_logs)
+               ServerEvents events)
     : context_(context),
       workers_(make_workers(listening, threads, context_, max_connections, accept_failing_)),
       shutdown_timeout_(shutdown_timeout),
-      on_reopen_logs_(std::move(on_reopen_logs)),
+      events_(std::move(events)),
       signals_(workers_.front()->io(), SIGINT, SIGTERM, SIGHUP),
       shutdown_timer_(workers_.front()->io()) {}
 
@@ -58,7 +58,7 @@ void Server::wait_for_signal() {
     if (ec) return;
     if (signal == SIGHUP) {
       spdlog::info("SIGHUP: reopening log files");
-      on_reopen_logs_();
+      events_.reopen_logs();
       return wait_for_signal();
     }
     begin_shutdown(signal);
@@ -68,6 +68,7 @@ void Server::wait_for_signal() {
 void Server::begin_shutdown(int signal) {
   spdlog::info("{}: stopping; finishing {} connection(s) within {} s", ::sigdescr_np(signal),
                context_.registry.size(), shutdown_timeout_.count());
+  events_.stopping();
   for (auto& w : workers_) w->stop();
   context_.registry.stop_all();
   watch_shutdown(std::chrono::steady_clock::now() + shutdown_timeout_);

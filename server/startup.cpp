@@ -18,6 +18,7 @@
 #include "dualhttpd/exit_codes.hpp"
 #include "dualhttpd/listener_hints.hpp"
 #include "dualhttpd/server.hpp"
+#include "dualhttpd/systemd_notify.hpp"
 
 namespace dualhttpd {
 
@@ -169,11 +170,16 @@ int serve(const Options& o, OpenListeners opened, UniqueFd root, const std::stri
       spdlog::log(hint.warning ? spdlog::level::warn : spdlog::level::info, "  {}", hint.text);
   }
   spdlog::info("serving {} with {} thread{}", root_path, threads, threads == 1 ? "" : "s");
+  ServerEvents events;
+  events.reopen_logs = [&access_log] {
+    for (const auto& err : {reopen_error_log(), access_log.reopen()})
+      if (!err.empty()) spdlog::error("{}", err);
+  };
+  events.stopping = [] { notify_systemd("STOPPING=1\nSTATUS=stopping"); };
   Server server(std::move(opened.acceptors), threads, context, o.max_connections,
-                std::chrono::seconds(o.shutdown_timeout), [&access_log] {
-                  for (const auto& err : {reopen_error_log(), access_log.reopen()})
-                    if (!err.empty()) spdlog::error("{}", err);
-                });
+                std::chrono::seconds(o.shutdown_timeout), std::move(events));
+  // Every socket listens already: connections made from now on wait in the kernel's queue.
+  notify_systemd(ready_state(root_path, listeners));
   return server.run();
 }
 

@@ -15,12 +15,17 @@
 
 namespace dualhttpd {
 
+// What the process around the server does when a signal arrives.
+struct ServerEvents {
+  std::function<void()> reopen_logs;  // SIGHUP
+  std::function<void()> stopping;     // SIGTERM/SIGINT, before the acceptors close
+};
+
 class Server {
  public:
   // The listening sockets are handed to `threads` workers and then closed here.
   Server(std::vector<tcp::acceptor> listening, unsigned threads, SessionContext context,
-         std::size_t max_connections, std::chrono::seconds shutdown_timeout,
-         std::function<void()> on_reopen_logs);
+         std::size_t max_connections, std::chrono::seconds shutdown_timeout, ServerEvents events);
 
   // Runs until stopped by a signal; returns the exit status. The calling thread is the
   // first worker's and also handles the signals.
@@ -35,7 +40,7 @@ class Server {
   std::atomic<bool> accept_failing_{false};
   std::vector<std::unique_ptr<Worker>> workers_;
   std::chrono::seconds shutdown_timeout_;
-  std::function<void()> on_reopen_logs_;
+  ServerEvents events_;
   net::basic_signal_set<Executor> signals_;
   Timer shutdown_timer_;
 };

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# dualhttpd under systemd, without booting one: the readiness protocol against a notification
+# socket the test reads (READY=1 only once every listener accepts connections, STATUS names
+# them, STOPPING=1 on SIGTERM, no READY=1 when a bind fails), and the units checked with
+# systemd-analyze (verify, and the security exposure of the hardening).
+source "$(dirname "$0")/lib.sh"
+SOURCE_DIR=$(cd "$(dirname "$0")/../.." && pwd)
+NOTIFY="$SOURCE_DIR/tests/e2e/notify_socket.py"
+
+ROOT=$(make_docroot)
+P=$(free_port)
+
+# listen_for_notifications OUT TARGETS... : the test's notification socket, in NOTIFY_SOCKET.
+listen_for_notifications() {
+  local out=$1
+  shift
+  python3 "$NOTIFY" "$WORK/notify.sock" "$out" 30 "$@" &
+  PIDS+=("$!")
+  NOTIFY_PID=$!
+  text_when "$out" listening >/dev/null
+  export NOTIFY_SOCKET=$WORK/notify.sock
+}
+
+echo "--- READY=1 once every listener listens; STATUS names them; STOPPING=1 on SIGTERM"
+listen_for_notifications "$WORK/ready.txt" "[::1]:$P" "127.0.0.1:$P"
+start_server "$WORK/server.log" --root "$ROOT" --listen "[::1]:$P" --listen "127.0.0.1:$P" \
+  --access-log off || { cat "$WORK/server.log"; exit 1; }
+unset NOTIFY_SOCKET
+MESSAGES=$(text_when "$WORK/ready.txt" "connect 127.0.0.1")
+expect_contains "READY=1 with STATUS" "READY=1 | STATUS=serving $ROOT on [::1]:$P, 127.0.0.1:$P" \
+  "$MESSAGES"
+expect_contains "[::1]:$P accepts when READY=1 arrives" "connect [::1]:$P ok" "$MESSAGES"
+expect_contains "127.0.0.1:$P accepts when READY=1 arrives" "connect 127.0.0.1:$P ok" "$MESSAGES"
+expect_eq "one READY=1" "1" "$(grep -c 'READY=1' "$WORK/ready.txt")"
+stop_server "$SERVER_PID"
+expect_eq "stops cleanly" "0" "$STOP_STATUS"
+expect_contains "STOPPING=1 on SIGTERM" "STOPPING=1 | STATUS=stopping" \
+  "$(text_when "$WORK/ready.txt" STOPPING)"
+wait "$NOTIFY_PID" || true
+
+echo "--- no READY=1 when a listener cannot be opened"
+listen_for_notifications "$WORK/failed.txt"
+run_capture --root "$ROOT" --listen "127.0.0.1:$P" --listen "[2001:db8:21c::99]:$P"
+unset NOTIFY_SOCKET
+expect_eq "a missing address: exit 3" "3" "$STATUS"
+sleep 0.3
+expect_not_contains "no READY=1 after a failed bind" "READY=1" "$(cat "$WORK/failed.txt")"
+kill "$NOTIFY_PID" 2>/dev/null || true
+
+echo "--- without NOTIFY_SOCKET nothing loads libsystemd"
+start_server "$WORK/plain.log" --root "$ROOT" --listen "127.0.0.1:$P" --access-log off ||
+  { cat "$WORK/plain.log"; exit 1; }
+expect_not_contains "libsystemd not mapped" "libsystemd" "$(cat "/proc/$SERVER_PID/maps")"
+stop_server "$SERVER_PID"
+
+echo "--- the units"
+if command -v systemd-analyze >/dev/null; then
+  UNITS=$WORK/units
+  mkdir -p "$UNITS"
+  # The unit as installed, but starting the binary under test (verify checks it exists).
+  sed -e "s|/usr/sbin/dualhttpd|$DUALHTTPD|" "$SOURCE_DIR/packaging/systemd/dualhttpd.service" \
+    >"$UNITS/dualhttpd.service"
+  STATUS=0
+  VERIFY=$(MANPATH="$(dirname "$DUALHTTPD")/man:" systemd-analyze verify "$UNITS/dualhttpd.service" 2>&1) ||
+    STATUS=$?
+  expect_eq "systemd-analyze verify dualhttpd.service" "0" "$STATUS"
+  [ -n "$VERIFY" ] && echo "$VERIFY"
+  SECURITY=$(systemd-analyze security --offline=yes "$UNITS/dualhttpd.service" 2>&1 || true)
+  LEVEL=$(sed -n 's/.*Overall exposure level for dualhttpd.service: \([0-9.]*\).*/\1/p' <<<"$SECURITY")
+  echo "exposure level: $LEVEL"
+  expect_eq "exposure level at most 2.0" "yes" \
+    "$(awk -v l="${LEVEL:-99}" 'BEGIN { print (l <= 2.0 ? "yes" : "no") }')"
+else
+  fail "systemd-analyze is missing (package systemd)"
+fi
+
+finish
