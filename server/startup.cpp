@@ -16,9 +16,10 @@
 #include "dualhttpd/acceptors.hpp"
 #include "dualhttpd/error_log.hpp"
 #include "dualhttpd/exit_codes.hpp"
+#include "dualhttpd/inherited_listeners.hpp"
 #include "dualhttpd/listener_hints.hpp"
 #include "dualhttpd/server.hpp"
-#include "dualhttpd/systemd_notify.hpp"
+#include "dualhttpd/systemd.hpp"
 
 namespace dualhttpd {
 
@@ -183,6 +184,28 @@ int serve(const Options& o, OpenListeners opened, UniqueFd root, const std::stri
   return server.run();
 }
 
+// Socket activation: the sockets systemd opened are the listeners; the configured ones are
+// not opened (they would collide with systemd's).
+int serve_inherited(const Options& o, net::io_context& io, int passed, UniqueFd root,
+                    const std::string& root_path, const std::string& root_error) {
+  const auto machine = read_machine_snapshot();
+  auto inherited = take_inherited_listeners(io, passed, machine);
+  if (!inherited.problems.empty() || !root_error.empty())
+    return report_failure(inherited.problems, root_error, o.check);
+  spdlog::info(
+      "systemd passed {} listening socket{} (socket activation): serving {}, not the "
+      "configured listen",
+      passed, passed == 1 ? "" : "s", passed == 1 ? "it" : "them");
+  if (o.check) {
+    for (const auto& l : inherited.listeners) fmt::print("ok: {} (from systemd)\n", l.describe());
+    fmt::print("ok: docroot {}\n", root_path);
+    return exit_ok;
+  }
+  OpenListeners opened;
+  opened.acceptors = std::move(inherited.acceptors);
+  return serve(o, std::move(opened), std::move(root), root_path, inherited.listeners, machine);
+}
+
 }  // namespace
 
 int run(const Options& o) {
@@ -197,9 +220,11 @@ int run(const Options& o) {
   const auto root_path = o.root.empty() ? default_root() : o.root;
   UniqueFd root;
   const auto root_error = open_docroot(root_path, root);
+  net::io_context io;
+  if (const int passed = systemd_listen_fds(); passed > 0)
+    return serve_inherited(o, io, passed, std::move(root), root_path, root_error);
   std::vector<Problem> parse_problems;
   const auto specs = parse_all(o.listen, parse_problems);
-  net::io_context io;
   auto a = open_with_wait(o, io, specs, parse_problems, root_error.empty());
   if (o.check)
     for (std::size_t i = 0; i < a.plan.listeners.size(); ++i) {

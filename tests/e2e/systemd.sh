@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # dualhttpd under systemd, without booting one: the readiness protocol against a notification
 # socket the test reads (READY=1 only once every listener accepts connections, STATUS names
-# them, STOPPING=1 on SIGTERM, no READY=1 when a bind fails), and the units checked with
-# systemd-analyze (verify, and the security exposure of the hardening).
+# them, STOPPING=1 on SIGTERM, no READY=1 when a bind fails), socket activation with
+# systemd-socket-activate, and the units checked with systemd-analyze (verify, and the
+# security exposure of the hardening).
 source "$(dirname "$0")/lib.sh"
 SOURCE_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 NOTIFY="$SOURCE_DIR/tests/e2e/notify_socket.py"
@@ -53,6 +54,56 @@ start_server "$WORK/plain.log" --root "$ROOT" --listen "127.0.0.1:$P" --access-l
 expect_not_contains "libsystemd not mapped" "libsystemd" "$(cat "/proc/$SERVER_PID/maps")"
 stop_server "$SERVER_PID"
 
+echo "--- socket activation: systemd's sockets are served and reported like dualhttpd's own"
+ACTIVATE=$(command -v systemd-socket-activate || true)
+[ -n "$ACTIVATE" ] || fail "systemd-socket-activate is missing (package systemd)"
+Q=$(free_port)
+listen_for_notifications "$WORK/activated.txt" "[::1]:$Q" "127.0.0.1:$Q"
+# It execs dualhttpd at the first connection, with only the environment named by -E; the
+# listen given here must not be opened.
+"$ACTIVATE" -E NOTIFY_SOCKET -l "[::1]:$Q" -l "127.0.0.1:$Q" "$DUALHTTPD" --root "$ROOT" --access-log off \
+  --listen "127.0.0.1:$P" >"$WORK/activated.out" 2>"$WORK/activated.log" &
+ACTIVATED_PID=$!
+PIDS+=("$ACTIVATED_PID")
+unset NOTIFY_SOCKET
+for _ in $(seq 1 50); do
+  [ -n "$(ss -Hltn "sport = :$Q")" ] && break
+  sleep 0.1
+done
+expect_eq "GET over IPv6 on systemd's socket" "hello, world" \
+  "$(curl -sS -g "http://[::1]:$Q/hello.txt")"
+expect_eq "GET over IPv4 on systemd's socket" "hello, world" \
+  "$(curl -sS "http://127.0.0.1:$Q/hello.txt")"
+LOG=$(text_when "$WORK/activated.log" "serving ")
+expect_contains "says where the sockets come from" "systemd passed 2 listening sockets" "$LOG"
+expect_contains "reports the IPv6 socket" "listening on [::1]:$Q ipv6 interface=lo v6only=on" "$LOG"
+expect_contains "reports the IPv4 socket" "listening on 127.0.0.1:$Q ipv4 interface=lo" "$LOG"
+expect_eq "the configured listen is not opened" "" "$(ss -Hltn "sport = :$P")"
+expect_contains "READY=1 names systemd's sockets" "STATUS=serving $ROOT on [::1]:$Q, 127.0.0.1:$Q" \
+  "$(text_when "$WORK/activated.txt" "connect 127.0.0.1")"
+stop_server "$ACTIVATED_PID"
+expect_eq "stops cleanly" "0" "$STOP_STATUS"
+wait "$NOTIFY_PID" || true
+
+echo "--- socket activation with a socket dualhttpd cannot serve"
+"$ACTIVATE" -l "$WORK/unix.sock" -l "127.0.0.1:$Q" "$DUALHTTPD" --root "$ROOT" \
+  >"$WORK/mixed.out" 2>"$WORK/mixed.log" &
+MIXED_PID=$!
+PIDS+=("$MIXED_PID")
+for _ in $(seq 1 50); do
+  [ -n "$(ss -Hltn "sport = :$Q")" ] && break
+  sleep 0.1
+done
+curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$Q/" || true
+STATUS=0
+timeout 5 tail --pid="$MIXED_PID" -f /dev/null || true
+wait "$MIXED_PID" || STATUS=$?
+expect_eq "a Unix socket among them: exit 2" "2" "$STATUS"
+MIXED=$(cat "$WORK/mixed.log")
+expect_contains "names the socket" "the socket systemd passed as descriptor 3" "$MIXED"
+expect_contains "says why" "it is a Unix stream socket, and dualhttpd serves TCP over IPv4 and IPv6 only" "$MIXED"
+expect_contains "says what to write" "ListenStream=[ADDRESS]:PORT" "$MIXED"
+
 echo "--- the units"
 if command -v systemd-analyze >/dev/null; then
   UNITS=$WORK/units
@@ -60,10 +111,11 @@ if command -v systemd-analyze >/dev/null; then
   # The unit as installed, but starting the binary under test (verify checks it exists).
   sed -e "s|/usr/sbin/dualhttpd|$DUALHTTPD|" "$SOURCE_DIR/packaging/systemd/dualhttpd.service" \
     >"$UNITS/dualhttpd.service"
+  cp "$SOURCE_DIR/packaging/systemd/dualhttpd.socket" "$UNITS/"
   STATUS=0
-  VERIFY=$(MANPATH="$(dirname "$DUALHTTPD")/man:" systemd-analyze verify "$UNITS/dualhttpd.service" 2>&1) ||
-    STATUS=$?
-  expect_eq "systemd-analyze verify dualhttpd.service" "0" "$STATUS"
+  VERIFY=$(MANPATH="$(dirname "$DUALHTTPD")/man:" systemd-analyze verify \
+    "$UNITS/dualhttpd.service" "$UNITS/dualhttpd.socket" 2>&1) || STATUS=$?
+  expect_eq "systemd-analyze verify dualhttpd.service dualhttpd.socket" "0" "$STATUS"
   [ -n "$VERIFY" ] && echo "$VERIFY"
   SECURITY=$(systemd-analyze security --offline=yes "$UNITS/dualhttpd.service" 2>&1 || true)
   LEVEL=$(sed -n 's/.*Overall exposure level for dualhttpd.service: \([0-9.]*\).*/\1/p' <<<"$SECURITY")
