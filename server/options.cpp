@@ -9,6 +9,7 @@
 
 #include "dualhttpd/config_file.hpp"
 #include "dualhttpd/exit_codes.hpp"
+#include "dualhttpd/httpd_conf.hpp"
 
 namespace dualhttpd {
 
@@ -36,6 +37,34 @@ EXIT STATUS
 Signals: SIGTERM/SIGINT stop gracefully; SIGHUP reopens the log files.
 The manual, man 8 dualhttpd, has every bind error with its cause and fix, the configuration
 file, systemd and the files.)";
+
+// --from-httpd-conf: httpd's lines as dualhttpd's options (the command line's own --listen,
+// --root and --autoindex still win), each told on stdout.
+bool apply_httpd_conf(const CLI::App& app, Options& o) {
+  HttpdConf conf;
+  try {
+    conf = read_httpd_conf(o.from_httpd_conf);
+  } catch (const HttpdConfError& e) {
+    fmt::print(stderr,
+               "dualhttpd: {}\n  fix:   name httpd's main file (httpd -V shows it: "
+               "SERVER_CONFIG_FILE)\n",
+               e.what());
+    return false;
+  }
+  const auto t = translate_httpd_conf(conf);
+  fmt::print("from httpd's configuration {} ({} file{} read):\n", o.from_httpd_conf,
+             conf.files.size(), conf.files.size() == 1 ? "" : "s");
+  for (const auto& line : t.lines) fmt::print("  {}\n", line);
+  if (!t.listen.empty() && app.count("--listen") == 0) o.listen = t.listen;
+  if (!t.root.empty() && app.count("--root") == 0) o.root = t.root;
+  if (app.count("--autoindex") == 0) o.autoindex = t.autoindex;
+  std::string command = "dualhttpd";
+  if (!o.root.empty()) command += " --root " + o.root;
+  for (const auto& spec : o.listen) command += " --listen '" + spec + "'";
+  if (o.autoindex) command += " --autoindex";
+  fmt::print("as a dualhttpd command line: {}\n", command);
+  return true;
+}
 
 }  // namespace
 
@@ -134,6 +163,11 @@ ParsedOptions parse_options(int argc, char** argv) {
   app.add_flag("-t,--check", o.check,
                "check the configuration, the listeners (with a trial bind) and the docroot, "
                "then exit");
+  app.add_option("--from-httpd-conf", o.from_httpd_conf,
+                 "take Listen, DocumentRoot, DirectoryIndex and Options Indexes from an httpd "
+                 "configuration (with its Includes), say what dualhttpd makes of them; with "
+                 "--check, check them")
+      ->type_name("FILE");
   app.add_option("-c,--config", o.config,
                  "configuration file (TOML; default: " DUALHTTPD_CONFIG_FILE
                  " if it exists); none: read none")
@@ -194,6 +228,10 @@ ParsedOptions parse_options(int argc, char** argv) {
     return out;
   }
   o.config = config_used;
+  if (!o.from_httpd_conf.empty() && !apply_httpd_conf(app, o)) {
+    out.exit_code = exit_usage;
+    return out;
+  }
   if (o.listen.empty()) o.listen = default_listen();
   if (o.health_path != "off" && (o.health_path.empty() || o.health_path.front() != '/')) {
     fmt::print(stderr, "dualhttpd: --health-path {}: a path starts with '/' (or use off)\n",

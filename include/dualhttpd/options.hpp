@@ -19,7 +19,8 @@ struct Options {
   bool freebind = false;
   unsigned bind_wait = 0;  // seconds to wait for missing or tentative addresses
   bool check = false;
-  std::string config;  // the file read (--config FILE, else the default if it exists), or empty
+  std::string from_httpd_conf;  // an httpd.conf to take Listen, DocumentRoot, ... from
+  std::string config;      // the file read (--config FILE, else the default if it exists), or empty
   bool autoindex = false;  // list directories without index.html
   std::string access_log = "-";
   std::string error_log = "-";

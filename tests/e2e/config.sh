@@ -90,6 +90,56 @@ run_capture --config "$(dirname "$0")/../../packaging/config/dualhttpd.toml" --c
 expect_eq "packaged dualhttpd.toml passes --check" "0" "$STATUS"
 expect_contains "packaged dualhttpd.toml is read" "ok: configuration" "$OUT"
 
+echo "--- --from-httpd-conf: httpd's lines taken over, with the link-local diagnosis"
+if [ "$(id -u)" = 0 ]; then
+  NS=dhconf$$
+  make_netns "$NS"
+  ip -n "$NS" link add enp0s8 type veth peer name enp0s8-peer
+  ip -n "$NS" link set enp0s8-peer up
+  ip -n "$NS" link set enp0s8 up
+  ip -n "$NS" addr add fe80::a00:27ff:fe51:575/64 dev enp0s8 nodad
+  mkdir -p "$WORK/httpd/conf" "$WORK/httpd/conf.d"
+  cat >"$WORK/httpd/conf/httpd.conf" <<EOF2
+ServerRoot "$WORK/httpd"
+Listen [fe80::a00:27ff:fe51:575]:80
+DocumentRoot "$ROOT"
+<Directory "$ROOT">
+    Options Indexes FollowSymLinks
+</Directory>
+<IfModule dir_module>
+    DirectoryIndex index.html index.php
+</IfModule>
+IncludeOptional conf.d/*.conf
+EOF2
+  printf 'Listen [::1]:%s\n' "$P2" >"$WORK/httpd/conf.d/local.conf"
+  STATUS=0
+  ip netns exec "$NS" "$DUALHTTPD" --from-httpd-conf "$WORK/httpd/conf/httpd.conf" --check \
+    >"$WORK/httpd.out" 2>"$WORK/httpd.err" || STATUS=$?
+  OUT=$(cat "$WORK/httpd.out")
+  ERR=$(cat "$WORK/httpd.err")
+  expect_eq "httpd's link-local Listen: exit 3" "3" "$STATUS"
+  expect_contains "reads the main file and its include" "(2 files read)" "$OUT"
+  expect_contains "the Listen line, where it is" \
+    "httpd.conf:2: Listen [fe80::a00:27ff:fe51:575]:80 -> --listen '[fe80::a00:27ff:fe51:575]:80'" "$OUT"
+  expect_contains "the included Listen" "conf.d/local.conf:1: Listen [::1]:$P2" "$OUT"
+  expect_contains "DocumentRoot" "DocumentRoot \"$ROOT\" -> --root $ROOT" "$OUT"
+  expect_contains "DirectoryIndex with a name dualhttpd does not serve" \
+    "DirectoryIndex index.html index.php -> dualhttpd serves index.html for a directory, and no other name" "$OUT"
+  expect_contains "Options Indexes" "Options Indexes FollowSymLinks -> --autoindex" "$OUT"
+  expect_contains "the included listener checks out" "ok: [::1]:$P2" "$OUT"
+  expect_contains "the link-local diagnosis names the interface" \
+    "it is on enp0s8: listen on [fe80::a00:27ff:fe51:575%enp0s8]:80" "$ERR"
+  printf 'Include conf.missing/*.conf\n' >>"$WORK/httpd/conf/httpd.conf"
+  run_capture --from-httpd-conf "$WORK/httpd/conf/httpd.conf" --check
+  expect_eq "an Include that matches nothing: exit 2" "2" "$STATUS"
+  expect_contains "an Include that matches nothing is named" "httpd.conf:11: Include" "$ERR"
+  run_capture --from-httpd-conf "$WORK/httpd/missing.conf" --check
+  expect_eq "a missing httpd.conf: exit 2" "2" "$STATUS"
+  expect_contains "a missing httpd.conf is named" "cannot read the httpd configuration" "$ERR"
+else
+  echo "skipped --from-httpd-conf: needs root for a network namespace"
+fi
+
 echo "--- --config none reads no file"
 run_capture --config none --root "$ROOT" --check --listen "127.0.0.1:$P2"
 expect_eq "--config none" "0" "$STATUS"
