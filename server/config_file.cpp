@@ -162,8 +162,9 @@ std::vector<ConfigSetting> read_config_text(const std::string& text, const std::
   std::vector<ConfigSetting> out;
   for (const auto& [name, value] : table) {
     const auto line = static_cast<std::uint32_t>(name.source().begin.line);
-    const auto known = std::find_if(keys.begin(), keys.end(), [&](const ConfigKey& k) {
-      return config_key_of(k.option) == name.str();
+    const std::string_view key = name.str();  // a lambda cannot capture a structured binding
+    const auto known = std::find_if(keys.begin(), keys.end(), [key](const ConfigKey& k) {
+      return config_key_of(k.option) == key;
     });
     if (known == keys.end()) {
       if (value.is_table())
