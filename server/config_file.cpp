@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+
+#include "dualhttpd/file_text.hpp"
 
 namespace dualhttpd {
 
@@ -182,15 +182,13 @@ std::vector<ConfigSetting> read_config_text(const std::string& text, const std::
 
 std::vector<ConfigSetting> read_config_file(const std::string& path,
                                             const std::vector<ConfigKey>& keys) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
+  const auto text = read_file_text(path);
+  if (!text)
     throw ConfigError(fmt::format(
         "cannot read the configuration file {}\n  cause: {}\n  fix:   create it, or name "
         "another with --config FILE (--config none reads none)\n",
         path, std::strerror(errno)));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return read_config_text(text.str(), path, keys);
+  return read_config_text(*text, path, keys);
 }
 
 }  // namespace dualhttpd

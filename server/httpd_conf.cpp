@@ -7,11 +7,12 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include "dualhttpd/file_text.hpp"
 
 namespace dualhttpd {
 
@@ -52,13 +53,11 @@ std::vector<std::string> split_words(std::string_view text) {
 }
 
 std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
+  auto text = read_file_text(path);
+  if (!text)
     throw HttpdConfError(
         fmt::format("cannot read the httpd configuration {}: {}", path, ::strerrordesc_np(errno)));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return std::move(*text);
 }
 
 class Reader {

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "dualhttpd/file_text.hpp"
+
 namespace dualhttpd {
 
 const NetInterface* MachineSnapshot::find_interface(std::string_view name) const {
@@ -68,10 +70,7 @@ std::vector<AssignedAddress> parse_if_inet6(std::string_view text) {
 namespace {
 
 std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  return read_file_text(path).value_or("");
 }
 
 std::optional<int> read_int(const std::string& path) {

@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <sstream>
+
+#include "dualhttpd/file_text.hpp"
 
 namespace dualhttpd {
 
@@ -45,11 +46,9 @@ MimeTypes::MimeTypes() {
 }
 
 bool MimeTypes::load_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return false;
-  std::ostringstream text;
-  text << in.rdbuf();
-  load_text(text.str());
+  const auto text = read_file_text(path);
+  if (!text) return false;
+  load_text(*text);
   return true;
 }
 

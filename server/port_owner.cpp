@@ -4,8 +4,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
+
+#include "dualhttpd/file_text.hpp"
 
 namespace dualhttpd {
 
@@ -14,10 +15,7 @@ namespace {
 constexpr std::string_view tcp_listen_state = "0A";
 
 std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  return read_file_text(path.string()).value_or("");
 }
 
 std::optional<PortOwner> owner_of(const std::vector<std::uint64_t>& inodes) {
