@@ -46,9 +46,8 @@ std::string_view type_name(int type) {
   }
 }
 
-// What keeps descriptor `fd` from being served, or "".
-std::string refusal(int fd) {
-  const int domain = socket_option(fd, SOL_SOCKET, SO_DOMAIN);
+// What keeps descriptor `fd` (of address family `domain`) from being served, or "".
+std::string refusal(int fd, int domain) {
   const int type = socket_option(fd, SOL_SOCKET, SO_TYPE);
   if (domain < 0) return "it is not a socket";
   if ((domain != AF_INET && domain != AF_INET6) || type != SOCK_STREAM)
@@ -85,7 +84,8 @@ InheritedListeners take_inherited_listeners(boost::asio::io_context& io, int cou
                                             const MachineSnapshot& machine) {
   InheritedListeners out;
   for (int fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + count; ++fd) {
-    if (auto why = refusal(fd); !why.empty()) {
+    const int domain = socket_option(fd, SOL_SOCKET, SO_DOMAIN);
+    if (auto why = refusal(fd, domain); !why.empty()) {
       out.problems.push_back(Problem{
           fmt::format("the socket systemd passed as descriptor {}", fd), why,
           "pass TCP sockets only: ListenStream=[ADDRESS]:PORT lines in dualhttpd.socket, with "
@@ -93,7 +93,6 @@ InheritedListeners take_inherited_listeners(boost::asio::io_context& io, int cou
           ProblemKind::config});
       continue;
     }
-    const int domain = socket_option(fd, SOL_SOCKET, SO_DOMAIN);
     auto& acceptor = out.acceptors.emplace_back(io);
     acceptor.assign(domain == AF_INET6 ? tcp::v6() : tcp::v4(), fd);
     out.listeners.push_back(describe(acceptor, machine));

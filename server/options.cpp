@@ -66,14 +66,6 @@ bool apply_httpd_conf(const CLI::App& app, Options& o) {
   return true;
 }
 
-}  // namespace
-
-std::vector<std::string> default_listen() {
-  return {"[::1]:8080", "127.0.0.1:8080"};
-}
-
-namespace {
-
 template <class T>
 constexpr ConfigKind kind_of() {
   if constexpr (std::is_same_v<T, bool>)
@@ -127,6 +119,10 @@ bool apply_config_file(CLI::App& app, const std::vector<ConfigKey>& keys,
 }
 
 }  // namespace
+
+std::vector<std::string> default_listen() {
+  return {"[::1]:8080", "127.0.0.1:8080"};
+}
 
 ParsedOptions parse_options(int argc, char** argv) {
   ParsedOptions out;
