@@ -46,10 +46,15 @@ const CachedFile* FileCache::find(int docroot, const std::string& relative, cons
 const CachedFile* FileCache::load(int docroot, const std::string& relative, const MimeTypes& mime,
                                   Clock::time_point now) {
   const UniqueFd file(open_beneath(docroot, relative));
+  // A name that does not exist is not remembered: a client can ask for any number of them.
+  if (!file) {
+    forget(relative);
+    return nullptr;
+  }
   struct stat st {};
   CachedFile entry;
   entry.checked = now;
-  if (!file || ::fstat(file.get(), &st) != 0 || !S_ISREG(st.st_mode) ||
+  if (::fstat(file.get(), &st) != 0 || !S_ISREG(st.st_mode) ||
       static_cast<std::uint64_t>(st.st_size) > max_file_bytes)
     return store(relative, std::move(entry));
   const auto it = entries_.find(relative);
@@ -59,7 +64,10 @@ const CachedFile* FileCache::load(int docroot, const std::string& relative, cons
   }
   entry.size = static_cast<std::uint64_t>(st.st_size);
   auto content = std::make_shared<CachedContent>();
-  if (!read_all(file.get(), entry.size, content->bytes)) return store(relative, CachedFile{});
+  if (!read_all(file.get(), entry.size, content->bytes)) {
+    entry.size = 0;
+    return store(relative, std::move(entry));
+  }
   entry.cached = true;
   entry.device = st.st_dev;
   entry.inode = st.st_ino;
@@ -76,18 +84,29 @@ const CachedFile* FileCache::load(int docroot, const std::string& relative, cons
   return store(relative, std::move(entry));
 }
 
+void FileCache::forget(const std::string& relative) {
+  if (const auto it = entries_.find(relative); it != entries_.end()) {
+    total_bytes_ -= cost(it->first, it->second);
+    entries_.erase(it);
+  }
+}
+
+// What an entry holds in memory: its bytes, its name (the key, up to a whole request target
+// long) and the entry itself.
+std::uint64_t FileCache::cost(const std::string& relative, const CachedFile& entry) {
+  return entry.size + relative.size() + entry.content_type.size() + sizeof(CachedFile) + 64;
+}
+
 // Keeps `entry` (replacing what was there); when the cache is full, it starts again rather
 // than keep track of ages.
 const CachedFile* FileCache::store(const std::string& relative, CachedFile entry) {
-  if (const auto it = entries_.find(relative); it != entries_.end()) {
-    total_bytes_ -= it->second.size;
-    entries_.erase(it);
-  }
-  if (entries_.size() >= max_entries || total_bytes_ + entry.size > max_total_bytes) {
+  forget(relative);
+  const auto bytes = cost(relative, entry);
+  if (entries_.size() >= max_entries || total_bytes_ + bytes > max_total_bytes) {
     entries_.clear();
     total_bytes_ = 0;
   }
-  total_bytes_ += entry.size;
+  total_bytes_ += bytes;
   return &entries_.emplace(relative, std::move(entry)).first->second;
 }
 

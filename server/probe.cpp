@@ -87,6 +87,23 @@ struct HttpOutcome {
   std::string seen_client;  // from /healthz
 };
 
+constexpr std::uint32_t max_head_bytes = 16 * 1024;
+constexpr std::uint64_t max_body_bytes = 1024 * 1024;  // more is not read: the status is known
+
+// What a failed read means, in the words of what the server did wrong.
+std::string explain_read_error(const boost::system::error_code& ec) {
+  if (ec == http::error::buffer_overflow)
+    return fmt::format(
+        "the server sent more than {} bytes of a chunk line (size, extension or trailer) "
+        "without ending it; HTTP/1.1 chunked framing (RFC 9112 section 7.1) has no such line: "
+        "the server is broken or hostile, the network is fine",
+        max_head_bytes);
+  if (ec == http::error::header_limit)
+    return fmt::format("the server's response head is larger than {} bytes", max_head_bytes);
+  if (ec == net::error::timed_out) return "no complete answer within the timeout";
+  return ec.message();
+}
+
 std::string json_field(const std::string& body, const std::string& key) {
   const auto at = body.find("\"" + key + "\":\"");
   if (at == std::string::npos) return {};
@@ -114,15 +131,22 @@ HttpOutcome fetch(const ProbeUrl& u, const std::string& path, unsigned timeout_s
   req.set(http::field::user_agent, "dualhttpd-probe/" DUALHTTPD_VERSION);
   req.set(http::field::accept, "application/json");
   ec = run_until(io, deadline, [&](auto handler) { http::async_write(socket, req, handler); });
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
+  // Every buffer the server fills is bounded: a hostile or broken server gets an explanation,
+  // not the probe's memory.
+  beast::flat_buffer buffer(max_head_bytes + 1024);
+  http::response_parser<http::string_body> parser;
+  parser.header_limit(max_head_bytes);
+  parser.body_limit(max_body_bytes);
   if (!ec)
     ec = run_until(io, deadline,
-                   [&](auto handler) { http::async_read(socket, buffer, res, handler); });
+                   [&](auto handler) { http::async_read(socket, buffer, parser, handler); });
+  // A large page needs no reading to the end: its status is what the probe wanted.
+  if (ec == http::error::body_limit && parser.is_header_done()) ec = {};
   if (ec) {
-    out.error = fmt::format("no HTTP answer from {}: {}", u.host_text(), ec.message());
+    out.error = fmt::format("no HTTP answer from {}: {}", u.host_text(), explain_read_error(ec));
     return out;
   }
+  const auto& res = parser.get();
   out.latency_ms = std::chrono::duration<double, std::milli>(clock::now() - started).count();
   out.status = res.result_int();
   out.seen_client = json_field(res.body(), "address");

@@ -45,7 +45,10 @@ std::string client_text(const Socket& socket) {
 }  // namespace
 
 Session::Session(Socket socket, SessionContext& context)
-    : socket_(std::move(socket)), timer_(socket_.get_executor()), context_(context) {}
+    : socket_(std::move(socket)),
+      timer_(socket_.get_executor()),
+      buffer_(context.limits.read_buffer_limit()),
+      context_(context) {}
 
 Session::~Session() {
   context_.registry.remove(this);

@@ -50,14 +50,21 @@ class FileCache {
   // The regular file `relative` below `docroot` if it has at most max_file_bytes: from the
   // cache, read now, or read again because it changed. nullptr for anything else (missing,
   // a directory, too big, unreadable): the caller then deals with it itself. That answer is
-  // remembered for a second too, so a large file costs no extra call either.
+  // remembered for a second too, so a large file costs no extra call either; a missing one
+  // is not remembered at all. What the cache holds, names included, is bounded by
+  // max_total_bytes.
   const CachedFile* find(int docroot, const std::string& relative, const MimeTypes& mime,
                          Clock::time_point now);
+
+  std::size_t entries() const { return entries_.size(); }
+  std::uint64_t bytes() const { return total_bytes_; }  // content, names and entries
 
  private:
   const CachedFile* load(int docroot, const std::string& relative, const MimeTypes& mime,
                          Clock::time_point now);
   const CachedFile* store(const std::string& relative, CachedFile entry);
+  void forget(const std::string& relative);
+  static std::uint64_t cost(const std::string& relative, const CachedFile& entry);
 
   std::unordered_map<std::string, CachedFile> entries_;
   std::uint64_t total_bytes_ = 0;

@@ -22,6 +22,12 @@ struct SessionLimits {
   std::size_t field_count_limit = 100;        // number of header fields (431)
   std::uint64_t body_limit = 64 * 1024;       // bodies on GET/HEAD are read and dropped (413)
   unsigned max_requests = 100;                // per connection, then Connection: close
+
+  // The most a connection buffers of what the client sent and was not parsed yet: the head
+  // limit and a little more, so a head over its limit is answered 431 first. Chunk lines
+  // (sizes, extensions) and trailers, which Beast parses without a limit of their own, end
+  // there too: 400, not memory without end.
+  std::size_t read_buffer_limit() const { return std::size_t{header_limit} + 4096; }
 };
 
 namespace http = boost::beast::http;

@@ -80,7 +80,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Clock::time_point deadline_;
   Clock::time_point timer_expiry_;  // when the pending wait ends, if timer_waiting_
   bool timer_waiting_ = false;
-  beast::flat_buffer buffer_;
+  beast::flat_buffer buffer_;  // at most limits.read_buffer_limit() bytes
   std::optional<http::request_parser<http::string_body>> parser_;
   SessionContext& context_;
   Reply reply_;

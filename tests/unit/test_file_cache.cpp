@@ -52,3 +52,24 @@ TEST_CASE("small files come from memory, and a change shows within a second") {
   CHECK(cache.find(docroot.get(), "missing.txt", mime, t0 + 1100ms)->content->bytes == "now here");
   fs::remove_all(root);
 }
+
+TEST_CASE("names that do not exist are not kept; what is kept is counted with its name") {
+  char pattern[] = "/tmp/dualhttpd-cache-XXXXXX";
+  REQUIRE(::mkdtemp(pattern) != nullptr);
+  const fs::path root = pattern;
+  const UniqueFd docroot(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  MimeTypes mime;
+  FileCache cache;
+  const auto t0 = FileCache::Clock::now();
+  const std::string long_name(8000, 'm');
+  for (int i = 0; i < 1000; ++i)
+    CHECK(cache.find(docroot.get(), long_name + std::to_string(i), mime, t0) == nullptr);
+  CHECK(cache.entries() == 0);
+  CHECK(cache.bytes() == 0);
+
+  std::ofstream(root / "late.txt") << "here";  // found at once: no miss was remembered
+  CHECK(cache.find(docroot.get(), "late.txt", mime, t0)->content->bytes == "here");
+  CHECK(cache.entries() == 1);
+  CHECK(cache.bytes() > std::string("here").size() + std::string("late.txt").size());
+  fs::remove_all(root);
+}

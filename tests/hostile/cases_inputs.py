@@ -1,0 +1,3 @@
+"""inputs"""
+
+from registry import case  # noqa: F401

@@ -1,0 +1,3 @@
+"""operations"""
+
+from registry import case  # noqa: F401

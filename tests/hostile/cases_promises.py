@@ -1,0 +1,3 @@
+"""promises"""
+
+from registry import case  # noqa: F401

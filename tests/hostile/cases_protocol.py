@@ -1,0 +1,3 @@
+"""protocol"""
+
+from registry import case  # noqa: F401

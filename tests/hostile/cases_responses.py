@@ -1,0 +1,3 @@
+"""responses"""
+
+from registry import case  # noqa: F401
