@@ -22,7 +22,8 @@ namespace {
 
 constexpr std::string_view server_name = "dualhttpd/" DUALHTTPD_VERSION;
 constexpr std::size_t sendfile_chunk = 256 << 10;
-constexpr std::chrono::seconds linger_timeout{2};
+constexpr std::chrono::seconds linger_timeout{2};  // without a byte from the client
+constexpr std::chrono::seconds linger_cap{30};     // in all, as nginx and httpd
 
 // The Date header changes once a second; format it once a second per thread.
 const std::string& date_now() {
@@ -111,6 +112,25 @@ void Session::read_request() {
   // connection has the keep-alive timeout, unless a pipelined request is already here.
   const bool idle = !first_request_ && buffer_.size() == 0;
   set_deadline(idle ? context_.limits.keepalive_timeout : context_.limits.header_timeout);
+  // An idle keep-alive connection may be closed to make room for a new one (worker.cpp).
+  if (idle) make_expendable();
+  http::async_read_header(socket_, buffer_, *parser_,
+                          beast::bind_front_handler(&Session::on_header, shared_from_this()));
+}
+
+// The head is in. A body (which a GET or HEAD does not need) is read and dropped before the
+// answer, unless the client waits for 100 Continue: then it gets its final answer at once
+// (RFC 9110 section 10.1.1) and the connection closes, the body drained by the lingering close.
+void Session::on_header(beast::error_code ec, std::size_t bytes) {
+  unlink_expendable();
+  body_unread_ = false;
+  if (ec || parser_->is_done()) return on_read(ec, bytes);
+  const auto length = parser_->content_length();
+  const bool body_here = length && *length <= buffer_.size();
+  if (expects_continue(parser_->get().base()) && !body_here) {
+    body_unread_ = true;
+    return on_read(ec, bytes);
+  }
   http::async_read(socket_, buffer_, *parser_,
                    beast::bind_front_handler(&Session::on_read, shared_from_this()));
 }
@@ -152,11 +172,11 @@ void Session::on_read(beast::error_code ec, std::size_t) {
     user_agent_ = request[http::field::user_agent];
   }
   // A client that said it closes and sent nothing more needs no lingering close.
-  client_closes_ = !request.keep_alive() && !expects_continue(request.base());
+  client_closes_ = !request.keep_alive() && !body_unread_;
   auto reply = context_.health.matches(request.target())
                    ? context_.health.answer(request.base(), health_view())
                    : context_.handler.handle(request.base());
-  send(std::move(reply), request.keep_alive() && !expects_continue(request.base()) && !stopping_ &&
+  send(std::move(reply), request.keep_alive() && !body_unread_ && !stopping_ &&
                              requests_ < context_.limits.max_requests);
 }
 
@@ -307,24 +327,45 @@ void Session::log_request(unsigned status) {
                                          user_agent_, std::time(nullptr)});
 }
 
-// Half-close, then read until the client closes (or a short timeout), so unread request
-// bytes do not make the kernel reset the connection before the client has the response.
+// Half-close, then read until the client closes, so unread request bytes do not make the
+// kernel reset the connection before the client has the response. A client that keeps
+// sending is cut off after linger_cap whatever it does (nginx's lingering_time); one that
+// sends nothing for linger_timeout, sooner. Meanwhile the session holds no buffer of its own
+// and is the first to be closed when the connection limit is reached.
 void Session::linger_close() {
   beast::error_code ec;
   socket_.shutdown(tcp::socket::shutdown_send, ec);
   if (ec) return close();
-  set_deadline(linger_timeout);
+  parser_.reset();
+  buffer_.clear();
+  buffer_.shrink_to_fit();
+  linger_until_ = Clock::now() + linger_cap;
+  make_expendable();
+  linger_read();
+}
+
+void Session::linger_read() {
+  set_deadline(std::min<Clock::duration>(linger_timeout, linger_until_ - Clock::now()));
   // What the client still sends is thrown away: every lingering session of this thread
   // reads into the same scratch buffer (reads complete on this thread, one at a time).
-  thread_local std::array<char, 4096> drain;
+  thread_local std::array<char, 64 * 1024> drain;
   socket_.async_read_some(net::buffer(drain),
                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                            if (ec) return self->close();
-                            self->linger_close();
+                            if (ec || Clock::now() >= self->linger_until_) return self->close();
+                            self->linger_read();
                           });
 }
 
+void Session::make_expendable() {
+  if (!is_linked() && context_.expendable) context_.expendable->push_back(*this);
+}
+
+void Session::unlink_expendable() {
+  if (is_linked()) unlink();
+}
+
 void Session::close() {
+  unlink_expendable();
   closed_ = true;
   beast::error_code ignored;
   socket_.close(ignored);

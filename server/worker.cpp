@@ -18,6 +18,7 @@ constexpr std::chrono::milliseconds accept_backoff{100};
 Worker::Worker(std::vector<tcp::acceptor>& listening, SessionContext context,
                std::size_t max_connections, std::atomic<bool>& accept_failing)
     : context_(context), max_connections_(max_connections), accept_failing_(accept_failing) {
+  context_.expendable = &expendable_;
   for (auto& socket : listening) {
     const int fd = ::dup(socket.native_handle());
     if (fd < 0) throw std::system_error(errno, std::system_category(), "dup(listening socket)");
@@ -52,8 +53,9 @@ void Worker::accept(std::size_t index) {
     if (ec) return on_accept_error(index, ec);
     if (accept_failing_.load(std::memory_order_relaxed) && accept_failing_.exchange(false))
       spdlog::info("accept works again");
-    if (context_.registry.size() >= max_connections_) {
-      // Over the limit: close at once rather than queue; the client may retry.
+    if (context_.registry.size() >= max_connections_ && !make_room()) {
+      // Over the limit and nothing to give way: close at once rather than queue; the
+      // client may retry.
       beast::error_code ignored;
       socket.close(ignored);
     } else {
@@ -61,6 +63,17 @@ void Worker::accept(std::size_t index) {
     }
     accept(index);
   });
+}
+
+// At the connection limit, the oldest session of this worker that lingers after its last
+// response or idles between keep-alive requests is closed for the new connection, so
+// clients that hold connections without asking for anything cannot lock others out.
+bool Worker::make_room() {
+  if (expendable_.empty()) return false;
+  auto& oldest = expendable_.front();
+  expendable_.pop_front();
+  oldest.close();
+  return true;
 }
 
 void Worker::on_accept_error(std::size_t index, const beast::error_code& ec) {

@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/intrusive/list.hpp>
 
 #include <array>
 #include <chrono>
@@ -33,15 +34,28 @@ using Executor = net::io_context::executor_type;
 using Socket = net::basic_stream_socket<tcp, Executor>;
 using Timer = net::basic_waitable_timer<Clock, net::wait_traits<Clock>, Executor>;
 
+class Session;
+
+// A worker's sessions that can be closed to make room for a new connection when the
+// connection limit is reached: those lingering after their last response and those idle
+// between keep-alive requests, oldest first (nginx's reusable connections). A session leaves
+// the list by itself when it reads again or goes away.
+using ExpendableHook =
+    boost::intrusive::list_base_hook<boost::intrusive::link_mode<boost::intrusive::auto_unlink>>;
+using ExpendableSessions =
+    boost::intrusive::list<Session, boost::intrusive::constant_time_size<false>>;
+
+// What the sessions of one worker share; the worker owns it.
 struct SessionContext {
   const StaticHandler& handler;
   const HealthEndpoint& health;
   AccessLog& access_log;
   SessionRegistry& registry;
   SessionLimits limits;
+  ExpendableSessions* expendable = nullptr;  // the worker's own
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public std::enable_shared_from_this<Session>, public ExpendableHook {
  public:
   Session(Socket socket, SessionContext& context);
   ~Session();
@@ -51,11 +65,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void stop();
   // Closes the connection now; pending operations end and the session goes away.
   void abort();
+  // The same, from the session's own thread.
+  void close();
 
  private:
   void set_deadline(Clock::duration timeout);
   void wait_for_deadline();
   void read_request();
+  void on_header(beast::error_code ec, std::size_t bytes);
   void on_read(beast::error_code ec, std::size_t bytes);
   void reply_and_close(http::status status);
   HealthView health_view() const;
@@ -70,7 +87,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void log_request(unsigned status);
   const std::string& client();
   void linger_close();
-  void close();
+  void linger_read();
+  void make_expendable();
+  void unlink_expendable();
 
   Socket socket_;
   // One timer for every timeout (header, keep-alive, write, linger). Moving the deadline
@@ -94,9 +113,11 @@ class Session : public std::enable_shared_from_this<Session> {
   bool stopping_ = false;
   bool first_request_ = true;
   bool client_closes_ = false;  // the request said Connection: close (or was HTTP/1.0)
+  bool body_unread_ = false;    // answered after the head alone (Expect: 100-continue)
   bool timed_out_ = false;
   bool closed_ = false;
   unsigned requests_ = 0;
+  Clock::time_point linger_until_;  // the lingering close ends then at the latest
 };
 
 }  // namespace dualhttpd

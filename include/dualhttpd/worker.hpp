@@ -28,8 +28,11 @@ class Worker {
  private:
   void accept(std::size_t index);
   void on_accept_error(std::size_t index, const beast::error_code& ec);
+  bool make_room();
 
-  SessionContext context_;  // declared before io_: sessions outlive nothing they refer to
+  // Declared before io_: sessions outlive nothing they refer to.
+  ExpendableSessions expendable_;
+  SessionContext context_;
   net::io_context io_{1};
   std::vector<Acceptor> acceptors_;
   std::vector<Timer> backoff_;

@@ -253,7 +253,9 @@ CASES = [
     Case("obs-fold", req("/a.txt", "X-Folded: one", "  two")),
     Case("space before the colon", req("/a.txt", "X-Bad : 1")),
     # Bodies, Expect and framing.
-    Case("Expect: 100-continue without a body", req("/a.txt", "Expect: 100-continue")),
+    Case("Expect: 100-continue without a body", req("/a.txt", "Expect: 100-continue"),
+         differs=Differs("without a body nothing is left to read, so the connection stays open "
+                         "(nginx and lighttpd keep it too)", 200, 200, closed=False)),
     Case("body on GET", [req("/a.txt", "Content-Length: 5", body="hello"), req("/style.css")]),
     Case("chunked body on GET",
          [req("/a.txt", "Transfer-Encoding: chunked", body="5\r\nhello\r\n0\r\n\r\n"),
