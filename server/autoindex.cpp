@@ -8,17 +8,6 @@ namespace dualhttpd {
 
 namespace {
 
-// "/a/b/" for "a/b": each segment percent-encoded.
-std::string url_of(std::string_view relative) {
-  std::string url = "/";
-  while (!relative.empty()) {
-    const auto slash = relative.find('/');
-    url += percent_encode_segment(relative.substr(0, slash)) + "/";
-    relative = slash == std::string_view::npos ? std::string_view{} : relative.substr(slash + 1);
-  }
-  return url;
-}
-
 std::string_view parent_of(std::string_view relative) {
   const auto slash = relative.rfind('/');
   return slash == std::string_view::npos ? std::string_view{} : relative.substr(0, slash);
@@ -34,7 +23,7 @@ std::string render_listing(std::string_view relative, const std::vector<Director
       title);
   if (!relative.empty())
     page += fmt::format("<li><a href=\"{}\"> Parent Directory</a></li>\n",
-                        html_escape(url_of(parent_of(relative))));
+                        html_escape(directory_url(parent_of(relative))));
   for (const auto& entry : entries) {
     const auto slash = entry.directory ? "/" : "";
     page += fmt::format("<li><a href=\"{}{}\"> {}{}</a></li>\n",

@@ -47,7 +47,7 @@ std::string html_escape(std::string_view s) {
 }
 
 std::string percent_encode_segment(std::string_view s) {
-  constexpr std::string_view safe = "-._~!$()*+,;=:@";
+  constexpr std::string_view safe = "-._~!$()*+,;=@";
   std::string out;
   out.reserve(s.size());
   for (const unsigned char c : s) {
@@ -57,6 +57,16 @@ std::string percent_encode_segment(std::string_view s) {
       out += fmt::format("%{:02X}", c);
   }
   return out;
+}
+
+std::string directory_url(std::string_view relative) {
+  std::string url = "/";
+  while (!relative.empty()) {
+    const auto slash = relative.find('/');
+    url += percent_encode_segment(relative.substr(0, slash)) + "/";
+    relative = slash == std::string_view::npos ? std::string_view{} : relative.substr(slash + 1);
+  }
+  return url;
 }
 
 }  // namespace dualhttpd

@@ -14,6 +14,7 @@
 #include "dualhttpd/conditional.hpp"
 #include "dualhttpd/docroot.hpp"
 #include "dualhttpd/http_date.hpp"
+#include "dualhttpd/http_text.hpp"
 #include "dualhttpd/target_path.hpp"
 
 namespace dualhttpd {
@@ -195,10 +196,12 @@ Reply StaticHandler::serve_path(const http::request_header<>& request,
   }
   if (!S_ISDIR(st.st_mode)) return error_reply(http::status::forbidden);
   if (!trailing_slash) {
-    // Path only: rebuilding the URL from Host would mangle IPv6 literals and zones.
+    // Path only: rebuilding the URL from Host would mangle IPv6 literals and zones. Built
+    // from the normalised path, never from the target as sent: "//evil.example/../sub" must
+    // not send a browser to evil.example.
     auto reply = error_reply(http::status::moved_permanently, "The document has moved.");
     reply.message.set(http::field::location,
-                      target.raw_path + "/" + (target.query.empty() ? "" : "?" + target.query));
+                      directory_url(relative) + (target.query.empty() ? "" : "?" + target.query));
     return reply;
   }
   const auto index = relative.empty() ? std::string("index.html") : relative + "/index.html";

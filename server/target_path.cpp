@@ -87,7 +87,6 @@ MappedTarget map_target(std::string_view target) {
     m.query = std::string(path.substr(q + 1));
     path = path.substr(0, q);
   }
-  m.raw_path = std::string(path);
   TargetVerdict why = TargetVerdict::ok;
   const auto decoded = percent_decode(path, why);
   if (!decoded) return verdict(why);

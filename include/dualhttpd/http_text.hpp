@@ -20,7 +20,14 @@ std::string json_quote(std::string_view s);
 std::string html_escape(std::string_view s);
 
 // One path segment for a URL: every byte but RFC 3986 unreserved ones and a few safe
-// sub-delimiters as %XX (so '/', '?', '#', '%', spaces and UTF-8 bytes are encoded).
+// sub-delimiters as %XX (so '/', '?', '#', '%', spaces and UTF-8 bytes are encoded). ':' is
+// encoded too: "a:b" as a relative reference would be read as the scheme "a" (RFC 3986
+// section 4.2), which for "javascript:..." runs script.
 std::string percent_encode_segment(std::string_view s);
+
+// The absolute path of a directory below the docroot, "/a/b%20c/" for "a/b c": exactly one
+// leading '/', each segment encoded. Nothing in it can name another host ("//host",
+// "/\host") or a scheme.
+std::string directory_url(std::string_view relative);
 
 }  // namespace dualhttpd

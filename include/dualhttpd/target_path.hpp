@@ -17,7 +17,6 @@ enum class TargetVerdict {
 struct MappedTarget {
   TargetVerdict verdict = TargetVerdict::ok;
   std::string relative;         // "dir/file.txt", "" for the root; decoded, no leading '/'
-  std::string raw_path;         // the path as sent (still encoded), for Location headers
   std::string query;            // after '?', without it
   bool trailing_slash = false;  // the decoded path ends in '/'
 };

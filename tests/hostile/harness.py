@@ -228,3 +228,14 @@ class NormalClient:
                     f"{len(self.failures)} failures ({self.failures[:3]}), "
                     f"{len(self.latencies)} served")
         checks.that(f"{what}: the normal client's p99 is under 100 ms", p99 < 100, f"{p99:.1f} ms")
+
+
+def require_root(what):
+    """77 (skipped) when not root, unless DUALHTTPD_NO_SKIP is set (CI): then a failure."""
+    if os.geteuid() == 0:
+        return None
+    if os.environ.get("DUALHTTPD_NO_SKIP"):
+        print(f"FAIL  {what} needs root, and DUALHTTPD_NO_SKIP forbids skipping")
+        return 1
+    print(f"skipped: {what} needs root")
+    return 77

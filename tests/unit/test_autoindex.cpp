@@ -20,6 +20,10 @@ TEST_CASE("names escaped for HTML and for URLs") {
   CHECK(percent_encode_segment("plain-name_1.txt") == "plain-name_1.txt");
   CHECK(percent_encode_segment("sp ace&<b>?#%/") == "sp%20ace%26%3Cb%3E%3F%23%25%2F");
   CHECK(percent_encode_segment("\xc3\xbc") == "%C3%BC");
+  CHECK(percent_encode_segment("javascript:alert(1)") == "javascript%3Aalert(1)");
+  CHECK(directory_url("") == "/");
+  CHECK(directory_url("a/b c") == "/a/b%20c/");
+  CHECK(directory_url("\\evil.example") == "/%5Cevil.example/");
 }
 
 TEST_CASE("a listing links the parent and every entry, escaped") {
