@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "dualhttpd/file_opener.hpp"
+
 namespace dualhttpd {
 
 namespace {
@@ -99,9 +101,9 @@ std::string AccessLog::reopen() {
   if (!enabled()) return {};
   int fd = STDOUT_FILENO;
   if (target_ != "-") {
-    fd = ::open(target_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    fd = file_opener().open(target_, FileOpener::Kind::append);
     if (fd < 0)
-      return fmt::format("cannot open access log {}: {}", target_, ::strerrordesc_np(errno));
+      return fmt::format("cannot open access log {}: {}", target_, ::strerrordesc_np(-fd));
   }
   flush();
   std::lock_guard lock(mutex_);

@@ -1,35 +1,54 @@
 #include "dualhttpd/error_log.hpp"
 
-#include <spdlog/details/file_helper.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <cstring>
 #include <mutex>
+
+#include "dualhttpd/file_opener.hpp"
+#include "dualhttpd/unique_fd.hpp"
 
 namespace dualhttpd {
 
 namespace {
 
-// A file sink that can reopen its file (after logrotate moved it) while others log.
+// A file sink that can reopen its file (after logrotate moved it) while others log. The file
+// is opened through the file opener, so a server that gave up root still can; when the new
+// file cannot be opened, the old one is kept. Each line is one write(2), appended.
 class ReopenableFileSink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
-  explicit ReopenableFileSink(const std::string& path) { file_.open(path, false); }
-  void reopen() {
+  explicit ReopenableFileSink(std::string path) : path_(std::move(path)) {
+    if (auto err = open_file(); !err.empty()) throw spdlog::spdlog_ex(err);
+  }
+  std::string reopen() {
     std::lock_guard lock(mutex_);
-    file_.reopen(false);
+    return open_file();
   }
 
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
     spdlog::memory_buf_t formatted;
     formatter_->format(msg, formatted);
-    file_.write(formatted);
+    // A full disk loses the line; the server goes on.
+    const auto written = ::write(fd_.get(), formatted.data(), formatted.size());
+    static_cast<void>(written);
   }
-  void flush_() override { file_.flush(); }
+  void flush_() override {}
 
  private:
-  spdlog::details::file_helper file_;
+  std::string open_file() {
+    const int fd = file_opener().open(path_, FileOpener::Kind::append);
+    if (fd < 0) return ::strerrordesc_np(-fd);
+    fd_.reset(fd);
+    return {};
+  }
+
+  std::string path_;
+  UniqueFd fd_;
 };
 
 std::shared_ptr<ReopenableFileSink> g_file_sink;
@@ -58,12 +77,9 @@ std::string open_error_log(const std::string& target, const std::string& level) 
 
 std::string reopen_error_log() {
   if (!g_file_sink) return {};
-  try {
-    g_file_sink->reopen();
-    return {};
-  } catch (const spdlog::spdlog_ex& e) {
-    return std::string("cannot reopen error log: ") + e.what();
-  }
+  if (auto err = g_file_sink->reopen(); !err.empty())
+    return "cannot reopen error log: " + err + "; still writing to the file it was";
+  return {};
 }
 
 }  // namespace dualhttpd

@@ -34,8 +34,8 @@ bool read_all(int fd, std::uint64_t size, std::string& out) {
 
 }  // namespace
 
-const CachedFile* FileCache::find(int docroot, const std::string& relative, const MimeTypes& mime,
-                                  Clock::time_point now) {
+const CachedFile* FileCache::find(const DocrootDir& docroot, const std::string& relative,
+                                  const MimeTypes& mime, Clock::time_point now) {
   const auto it = entries_.find(relative);
   const CachedFile* entry = it != entries_.end() && now - it->second.checked < valid_for
                                 ? &it->second
@@ -43,8 +43,8 @@ const CachedFile* FileCache::find(int docroot, const std::string& relative, cons
   return entry && entry->cached ? entry : nullptr;
 }
 
-const CachedFile* FileCache::load(int docroot, const std::string& relative, const MimeTypes& mime,
-                                  Clock::time_point now) {
+const CachedFile* FileCache::load(const DocrootDir& docroot, const std::string& relative,
+                                  const MimeTypes& mime, Clock::time_point now) {
   const UniqueFd file(open_beneath(docroot, relative));
   // A name that does not exist is not remembered: a client can ask for any number of them.
   if (!file) {

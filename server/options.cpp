@@ -177,6 +177,10 @@ ParsedOptions parse_options(int argc, char** argv) {
       "path of the JSON health answer (client, local address, interface), or off")
       ->type_name("PATH|off");
   add("--mime-types", o.mime_types, "mime.types file to read")->type_name("FILE");
+  add("--user", o.user,
+      "started as root, serve as this user once the listeners are open (default: nobody; "
+      "root is refused)")
+      ->type_name("USER");
   add("--shutdown-timeout", o.shutdown_timeout, "seconds to finish in-flight responses on SIGTERM");
   add("--keepalive-timeout", o.keepalive_timeout, "seconds an idle connection is kept");
   add("--header-timeout", o.header_timeout,

@@ -14,10 +14,13 @@
 #include <spdlog/spdlog.h>
 
 #include "dualhttpd/acceptors.hpp"
+#include "dualhttpd/docroot_watch.hpp"
 #include "dualhttpd/error_log.hpp"
 #include "dualhttpd/exit_codes.hpp"
+#include "dualhttpd/file_opener.hpp"
 #include "dualhttpd/inherited_listeners.hpp"
 #include "dualhttpd/listener_hints.hpp"
+#include "dualhttpd/privileges.hpp"
 #include "dualhttpd/server.hpp"
 #include "dualhttpd/systemd.hpp"
 
@@ -32,15 +35,26 @@ std::string default_root() {
   return "www";
 }
 
-// Returns "" or what is wrong with the docroot.
-std::string open_docroot(const std::string& path, UniqueFd& out) {
-  const int fd = ::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    return fmt::format(
-        "cannot serve {}\n  cause: {}\n  fix:   point --root at the directory to serve\n", path,
-        ::strerrordesc_np(errno));
-  out.reset(fd);
-  return {};
+// What a start needs besides its listeners: the docroot, the user to serve as, and what is
+// wrong with them (each as "what\n  cause: ...\n  fix:   ...\n").
+struct Setup {
+  std::string root_path;
+  DocrootDir root;
+  RunAs run_as;
+  std::vector<std::string> errors;
+};
+
+Setup prepare(const Options& o) {
+  Setup setup;
+  setup.root_path = o.root.empty() ? default_root() : o.root;
+  const int fd = ::open(setup.root_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || !describe_docroot(UniqueFd(fd), setup.root))
+    setup.errors.push_back(fmt::format(
+        "cannot serve {}\n  cause: {}\n  fix:   point --root at the directory to serve\n",
+        setup.root_path, ::strerrordesc_np(fd < 0 ? errno : ENOTDIR)));
+  if (auto err = plan_run_as(o.user, !o.user.empty(), setup.run_as); !err.empty())
+    setup.errors.push_back(err);
+  return setup;
 }
 
 std::vector<ListenSpec> parse_all(const std::vector<std::string>& texts,
@@ -59,16 +73,16 @@ std::vector<ListenSpec> parse_all(const std::vector<std::string>& texts,
   return specs;
 }
 
-int report_failure(const std::vector<Problem>& problems, const std::string& root_error,
+int report_failure(const std::vector<Problem>& problems, const std::vector<std::string>& errors,
                    bool check) {
-  bool config = !root_error.empty();
+  bool config = !errors.empty();
   for (const auto& p : problems) {
     fmt::print(stderr, "dualhttpd: {}", format_problem(p));
     config = config || p.kind == ProblemKind::config;
   }
-  if (!root_error.empty()) fmt::print(stderr, "dualhttpd: {}", root_error);
+  for (const auto& e : errors) fmt::print(stderr, "dualhttpd: {}", e);
   const int code = config ? exit_usage : exit_bind;
-  const auto count = problems.size() + (root_error.empty() ? 0 : 1);
+  const auto count = problems.size() + errors.size();
   fmt::print(stderr, "dualhttpd: {} problem{}; {} (exit status {})\n", count, count == 1 ? "" : "s",
              check ? "the server would not start" : "nothing was started", code);
   return code;
@@ -148,7 +162,32 @@ Attempt open_with_wait(const Options& o, net::io_context& io, const std::vector<
   }
 }
 
-int serve(const Options& o, OpenListeners opened, UniqueFd root, const std::string& root_path,
+// Started as root: the helper that opens the logs and the docroot again later keeps root,
+// the server gives it up. Returns "" or why it cannot serve.
+std::string give_up_root(const Options& o, const Setup& setup) {
+  if (setup.run_as.drop) {
+    auto& opener = file_opener();
+    if (o.access_log != "-" && o.access_log != "off")
+      opener.allow(o.access_log, FileOpener::Kind::append);
+    if (o.error_log != "-") opener.allow(o.error_log, FileOpener::Kind::append);
+    opener.allow(setup.root_path, FileOpener::Kind::directory);
+    if (auto err = opener.start_helper(); !err.empty())
+      spdlog::warn(
+          "cannot start the helper that opens the logs and the docroot again ({}): "
+          "after SIGHUP they are opened as {}",
+          err, setup.run_as.name);
+    if (auto err = drop_root(setup.run_as); !err.empty()) return "cannot give up root: " + err;
+    spdlog::info("started as root: serving as {}", describe_run_as(setup.run_as));
+  } else {
+    spdlog::info("serving as {}", describe_run_as(setup.run_as));
+  }
+  if (auto warning = docroot_access_warning(setup.run_as, setup.root.fd.get(), setup.root_path);
+      !warning.empty())
+    spdlog::warn("{}", warning);
+  return {};
+}
+
+int serve(const Options& o, OpenListeners opened, Setup setup,
           const std::vector<Listener>& listeners, const MachineSnapshot& machine) {
   auto mime = std::make_shared<MimeTypes>();
   if (!mime->load_file(o.mime_types))
@@ -158,7 +197,13 @@ int serve(const Options& o, OpenListeners opened, UniqueFd root, const std::stri
     fmt::print(stderr, "dualhttpd: {}\n", err);
     return exit_usage;
   }
-  const StaticHandler handler(std::move(root), mime, o.autoindex);
+  if (auto err = give_up_root(o, setup); !err.empty()) {
+    spdlog::critical("{}", err);
+    return exit_runtime_error;
+  }
+  const auto root_path = setup.root_path;
+  const auto docroot = std::make_shared<DocrootWatch>(root_path, std::move(setup.root));
+  const StaticHandler handler(docroot, mime, o.autoindex);
   SessionRegistry registry;
   const auto limits = limits_of(o);
   const HealthEndpoint health(o.health_path);
@@ -172,38 +217,51 @@ int serve(const Options& o, OpenListeners opened, UniqueFd root, const std::stri
   }
   spdlog::info("serving {} with {} thread{}", root_path, threads, threads == 1 ? "" : "s");
   ServerEvents events;
-  events.reopen_logs = [&access_log] {
+  events.reopen_logs = [&access_log, &docroot] {
     for (const auto& err : {reopen_error_log(), access_log.reopen()})
       if (!err.empty()) spdlog::error("{}", err);
+    docroot->reopen();
   };
   events.stopping = [] { notify_systemd("STOPPING=1\nSTATUS=stopping"); };
   Server server(std::move(opened.acceptors), threads, context, o.max_connections,
                 std::chrono::seconds(o.shutdown_timeout), std::move(events));
   // Every socket listens already: connections made from now on wait in the kernel's queue.
   notify_systemd(ready_state(root_path, listeners));
-  return server.run();
+  const int status = server.run();
+  file_opener().stop_helper();
+  return status;
+}
+
+// --check: what a start would do with the docroot and the user.
+void print_setup(const Setup& setup) {
+  fmt::print("ok: docroot {}\n", setup.root_path);
+  if (setup.run_as.drop)
+    fmt::print("ok: started as root, it serves as {} once its listeners are open\n",
+               describe_run_as(setup.run_as));
+  if (auto warning = docroot_access_warning(setup.run_as, setup.root.fd.get(), setup.root_path);
+      !warning.empty())
+    fmt::print("warning: {}\n", warning);
 }
 
 // Socket activation: the sockets systemd opened are the listeners; the configured ones are
 // not opened (they would collide with systemd's).
-int serve_inherited(const Options& o, net::io_context& io, int passed, UniqueFd root,
-                    const std::string& root_path, const std::string& root_error) {
+int serve_inherited(const Options& o, net::io_context& io, int passed, Setup setup) {
   const auto machine = read_machine_snapshot();
   auto inherited = take_inherited_listeners(io, passed, machine);
-  if (!inherited.problems.empty() || !root_error.empty())
-    return report_failure(inherited.problems, root_error, o.check);
+  if (!inherited.problems.empty() || !setup.errors.empty())
+    return report_failure(inherited.problems, setup.errors, o.check);
   spdlog::info(
       "systemd passed {} listening socket{} (socket activation): serving {}, not the "
       "configured listen",
       passed, passed == 1 ? "" : "s", passed == 1 ? "it" : "them");
   if (o.check) {
     for (const auto& l : inherited.listeners) fmt::print("ok: {} (from systemd)\n", l.describe());
-    fmt::print("ok: docroot {}\n", root_path);
+    print_setup(setup);
     return exit_ok;
   }
   OpenListeners opened;
   opened.acceptors = std::move(inherited.acceptors);
-  return serve(o, std::move(opened), std::move(root), root_path, inherited.listeners, machine);
+  return serve(o, std::move(opened), std::move(setup), inherited.listeners, machine);
 }
 
 }  // namespace
@@ -217,15 +275,13 @@ int run(const Options& o) {
     return exit_usage;
   }
   if (!o.config.empty() && !o.check) spdlog::info("configuration from {}", o.config);
-  const auto root_path = o.root.empty() ? default_root() : o.root;
-  UniqueFd root;
-  const auto root_error = open_docroot(root_path, root);
+  auto setup = prepare(o);
   net::io_context io;
   if (const int passed = systemd_listen_fds(); passed > 0)
-    return serve_inherited(o, io, passed, std::move(root), root_path, root_error);
+    return serve_inherited(o, io, passed, std::move(setup));
   std::vector<Problem> parse_problems;
   const auto specs = parse_all(o.listen, parse_problems);
-  auto a = open_with_wait(o, io, specs, parse_problems, root_error.empty());
+  auto a = open_with_wait(o, io, specs, parse_problems, setup.errors.empty());
   if (o.check)
     for (std::size_t i = 0; i < a.plan.listeners.size(); ++i) {
       if (!a.opened.bound[i]) continue;
@@ -233,8 +289,8 @@ int run(const Options& o) {
       for (const auto& hint : listener_hints(a.plan.listeners[i], a.machine))
         fmt::print("    {}{}\n", hint.warning ? "warning: " : "", hint.text);
     }
-  if (!a.problems.empty() || !root_error.empty())
-    return report_failure(a.problems, root_error, o.check);
+  if (!a.problems.empty() || !setup.errors.empty())
+    return report_failure(a.problems, setup.errors, o.check);
   if (o.freebind)
     for (const auto& warning : freebind_warnings(a.plan.listeners, a.machine)) {
       if (o.check) fmt::print("warning: {}\n", warning);
@@ -242,11 +298,12 @@ int run(const Options& o) {
     }
   if (o.check) {
     if (!o.config.empty()) fmt::print("ok: configuration {}\n", o.config);
-    fmt::print("ok: docroot {}\ndualhttpd: {} listener{} would start\n", root_path,
-               a.plan.listeners.size(), a.plan.listeners.size() == 1 ? "" : "s");
+    print_setup(setup);
+    fmt::print("dualhttpd: {} listener{} would start\n", a.plan.listeners.size(),
+               a.plan.listeners.size() == 1 ? "" : "s");
     return exit_ok;
   }
-  return serve(o, std::move(a.opened), std::move(root), root_path, a.plan.listeners, a.machine);
+  return serve(o, std::move(a.opened), std::move(setup), a.plan.listeners, a.machine);
 }
 
 }  // namespace dualhttpd

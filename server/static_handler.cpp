@@ -135,8 +135,6 @@ bool start_file_reply(ConditionalOutcome outcome, const Validators& current,
   return true;
 }
 
-std::atomic<std::uint64_t> next_handler_id{1};
-
 // One boundary per process, as httpd: 64 random bits, so a file is unlikely to contain it.
 std::string make_boundary() {
   std::random_device random;
@@ -145,13 +143,12 @@ std::string make_boundary() {
 
 }  // namespace
 
-StaticHandler::StaticHandler(UniqueFd docroot, std::shared_ptr<const MimeTypes> mime,
-                             bool autoindex)
+StaticHandler::StaticHandler(std::shared_ptr<DocrootWatch> docroot,
+                             std::shared_ptr<const MimeTypes> mime, bool autoindex)
     : docroot_(std::move(docroot)),
       mime_(std::move(mime)),
       boundary_(make_boundary()),
-      autoindex_(autoindex),
-      id_(next_handler_id++) {}
+      autoindex_(autoindex) {}
 
 Reply StaticHandler::handle(const http::request_header<>& request) const {
   if (!host_is_valid(request)) return error_reply(http::status::bad_request);
@@ -181,11 +178,13 @@ Reply StaticHandler::serve_path(const http::request_header<>& request,
                                 const MappedTarget& target) const {
   const auto& relative = target.relative;
   const bool trailing_slash = target.trailing_slash;
+  const auto now = FileCache::Clock::now();
+  const auto& root = docroot_->current(now);
   if (!trailing_slash && header(request, http::field::range).empty()) {
-    if (const auto* hit = cache().find(docroot_.get(), relative, *mime_, FileCache::Clock::now()))
+    if (const auto* hit = cache(root.generation).find(root, relative, *mime_, now))
       return serve_cached(request, *hit);
   }
-  const int fd = open_beneath(docroot_.get(), relative);
+  const int fd = open_beneath(root, relative);
   if (fd < 0) return error_reply(status_for_errno(-fd));
   UniqueFd file(fd);
   struct stat st {};
@@ -205,12 +204,12 @@ Reply StaticHandler::serve_path(const http::request_header<>& request,
     return reply;
   }
   const auto index = relative.empty() ? std::string("index.html") : relative + "/index.html";
-  const int index_fd = open_beneath(docroot_.get(), index);
+  const int index_fd = open_beneath(root, index);
   if (index_fd < 0) {
     const auto status = status_for_errno(-index_fd);
     if (status != http::status::not_found) return error_reply(status);
     // No index: a listing with --autoindex, else 403, as httpd with and without Indexes.
-    return autoindex_ ? listing(relative) : error_reply(http::status::forbidden);
+    return autoindex_ ? listing(root, relative) : error_reply(http::status::forbidden);
   }
   UniqueFd index_file(index_fd);
   if (::fstat(index_file.get(), &st) != 0 || !S_ISREG(st.st_mode))
@@ -218,9 +217,9 @@ Reply StaticHandler::serve_path(const http::request_header<>& request,
   return serve_file(request, std::move(index_file), st, index);
 }
 
-Reply StaticHandler::listing(const std::string& relative) const {
+Reply StaticHandler::listing(const DocrootDir& root, const std::string& relative) const {
   int error = 0;
-  const auto entries = list_beneath(docroot_.get(), relative, error);
+  const auto entries = list_beneath(root, relative, error);
   if (error < 0) return error_reply(status_for_errno(-error));
   Reply reply;
   auto& m = reply.message;
@@ -270,13 +269,14 @@ Reply StaticHandler::serve_cached(const http::request_header<>& request,
   return reply;
 }
 
-// The cache of this thread, for this handler (one per process, but tests make more).
-FileCache& StaticHandler::cache() const {
+// The cache of this thread, for the docroot directory served now (a new one after a release
+// swap: nothing cached from the old one is served).
+FileCache& StaticHandler::cache(std::uint64_t generation) const {
   thread_local std::uint64_t owner = 0;
   thread_local FileCache cache;
-  if (owner != id_) {
+  if (owner != generation) {
     cache = FileCache{};
-    owner = id_;
+    owner = generation;
   }
   return cache;
 }

@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "dualhttpd/conditional.hpp"
+#include "dualhttpd/docroot.hpp"
 #include "dualhttpd/mime_types.hpp"
 
 namespace dualhttpd {
@@ -53,15 +54,15 @@ class FileCache {
   // remembered for a second too, so a large file costs no extra call either; a missing one
   // is not remembered at all. What the cache holds, names included, is bounded by
   // max_total_bytes.
-  const CachedFile* find(int docroot, const std::string& relative, const MimeTypes& mime,
-                         Clock::time_point now);
+  const CachedFile* find(const DocrootDir& docroot, const std::string& relative,
+                         const MimeTypes& mime, Clock::time_point now);
 
   std::size_t entries() const { return entries_.size(); }
   std::uint64_t bytes() const { return total_bytes_; }  // content, names and entries
 
  private:
-  const CachedFile* load(int docroot, const std::string& relative, const MimeTypes& mime,
-                         Clock::time_point now);
+  const CachedFile* load(const DocrootDir& docroot, const std::string& relative,
+                         const MimeTypes& mime, Clock::time_point now);
   const CachedFile* store(const std::string& relative, CachedFile entry);
   void forget(const std::string& relative);
   static std::uint64_t cost(const std::string& relative, const CachedFile& entry);

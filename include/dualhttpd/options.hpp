@@ -27,6 +27,7 @@ struct Options {
   std::string log_level = "info";
   std::string mime_types = "/etc/mime.types";
   std::string health_path = "/healthz";
+  std::string user;  // started as root, serve as this user (empty: nobody)
   unsigned shutdown_timeout = 10;
   unsigned keepalive_timeout = 5;
   unsigned header_timeout = 10;

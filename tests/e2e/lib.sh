@@ -5,6 +5,9 @@ set -euo pipefail
 
 : "${DUALHTTPD:?set DUALHTTPD to the dualhttpd binary}"
 WORK=$(mktemp -d /tmp/dualhttpd-test.XXXXXX)
+# Searchable by others, as a docroot's parent usually is: a server started as root serves as
+# nobody, and reaches the notification socket and its docroot through here.
+chmod 755 "$WORK"
 PIDS=()
 NETNS=()
 FAILURES=0

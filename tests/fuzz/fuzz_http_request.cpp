@@ -32,9 +32,12 @@ const dualhttpd::StaticHandler& handler() {
     std::ofstream(root / ".htaccess") << "secret\n";
     std::filesystem::create_directories(root / "list" / "sub dir");
     std::ofstream(root / "list" / "<b>&.txt") << "markup\n";
-    const int fd = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    dualhttpd::DocrootDir dir;
+    dualhttpd::describe_docroot(
+        dualhttpd::UniqueFd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)), dir);
     return std::make_unique<dualhttpd::StaticHandler>(
-        dualhttpd::UniqueFd(fd), std::make_shared<dualhttpd::MimeTypes>(), true);
+        std::make_shared<dualhttpd::DocrootWatch>(root.string(), std::move(dir)),
+        std::make_shared<dualhttpd::MimeTypes>(), true);
   }();
   return *instance;
 }

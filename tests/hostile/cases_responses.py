@@ -4,9 +4,11 @@ serve what file modes forbid (issue items 6-8)."""
 import os
 import pwd
 import re
+import signal
+import time
 import urllib.parse
 
-from harness import Server, exchange, get, head_of, require_root
+from harness import Server, exchange, get, head_of, require_root, wait_for_text
 from registry import case
 
 BASE = "http://127.0.0.1:8080/listing/"
@@ -75,3 +77,78 @@ def listing_xss(checks, work):
             urllib.parse.urljoin("/listing/", hrefs[0])).path)
         checks.equal(f"{name!r}: following it fetches the file", (200, b"x\n"), (status, data))
     checks.equal("exit status after SIGTERM", 0, server.stop())
+
+
+def uid_of(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("Uid:"):
+                return [int(x) for x in line.split()[1:]]
+    return []
+
+
+def children_named(parent, name):
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        if ppid == parent and comm == name:
+            found.append(int(entry))
+    return found
+
+
+@case("root_privilege")
+def root_privilege(checks, work):
+    """Started as root it serves as nobody: file modes hold, --root / does not give /etc/shadow"""
+    skip = require_root("starting the server as root")
+    if skip is not None:
+        return skip
+    nobody = pwd.getpwnam("nobody").pw_uid
+    root = work.docroot()
+    work.file("www/private.txt", "only root may read this\n", mode=0o600)
+    work.file("www/nobody.txt", "no one may read this\n", mode=0o000)
+    access_log = os.path.join(work.path, "access.log")
+    server = Server(work, ["--root", root, "--access-log", access_log])
+    if not checks.that("server started", server.wait_serving(), server.log()):
+        return
+    checks.equal("every user ID of the process is nobody's", [nobody] * 4, uid_of(server.pid))
+    checks.contains("the log says so", "started as root: serving as nobody (uid", server.log())
+    checks.equal("a world-readable file is served", 200, get(server.port, "/hello.txt")[0])
+    checks.equal("a 0600 file of root's is refused", 403, get(server.port, "/private.txt")[0])
+    checks.equal("a 0000 file is refused", 403, get(server.port, "/nobody.txt")[0])
+    # The logs stay reopenable after rotation, although nobody may not write in this directory.
+    os.rename(access_log, access_log + ".1")
+    server.signal(signal.SIGHUP)
+    time.sleep(0.5)
+    get(server.port, "/hello.txt?after-rotation")
+    checks.that("after rotation and SIGHUP the new access log gets the lines",
+                wait_for_text(access_log, "after-rotation"), server.log())
+    helpers = children_named(server.pid, "dualhttpd-open")
+    checks.equal("one helper process keeps root to open them", 1, len(helpers))
+    checks.equal("it runs as root", [0] * 4, uid_of(helpers[0]) if helpers else None)
+    checks.equal("exit status after SIGTERM", 0, server.stop())
+    time.sleep(0.3)
+    checks.that("the helper ends with the server",
+                not any(os.path.exists(f"/proc/{pid}") for pid in helpers), f"{helpers}")
+
+    whole = Server(work, ["--root", "/", "--access-log", "off"])
+    if checks.that("--root / started", whole.wait_serving(), whole.log()):
+        checks.equal("/etc/shadow is refused", 403, get(whole.port, "/etc/shadow")[0])
+        checks.equal("/etc/passwd (world-readable) is served", 200, get(whole.port, "/etc/passwd")[0])
+        checks.equal("exit status after SIGTERM", 0, whole.stop())
+
+    refused = Server(work, ["--root", root, "--user", "root", "--access-log", "off"])
+    status = refused.proc.wait(timeout=10)
+    checks.equal("--user root is refused (exit 2)", 2, status)
+    checks.contains("and the message says why and what to do", "serving as root is refused",
+                    refused.log())
+    missing = Server(work, ["--root", root, "--user", "no-such-user-here", "--check"])
+    checks.equal("--check refuses an unknown user (exit 2)", 2, missing.proc.wait(timeout=10))
+    checks.contains("naming the fix", "useradd --system", missing.log())

@@ -239,3 +239,17 @@ def require_root(what):
         return 1
     print(f"skipped: {what} needs root")
     return 77
+
+
+def wait_for_text(path, needle, timeout=3):
+    """True once the file holds `needle` (the access log writes within a second)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with open(path, "rb") as f:
+                if needle.encode() in f.read():
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.1)
+    return False

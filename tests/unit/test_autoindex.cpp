@@ -8,6 +8,8 @@
 #include <string>
 
 #include "dualhttpd/autoindex.hpp"
+
+#include <algorithm>
 #include "dualhttpd/docroot.hpp"
 #include "dualhttpd/http_text.hpp"
 #include "dualhttpd/unique_fd.hpp"
@@ -39,6 +41,41 @@ TEST_CASE("a listing links the parent and every entry, escaped") {
   CHECK(root.find("Parent Directory") == std::string::npos);
 }
 
+TEST_CASE("a symlink is followed only as far as the docroot's real path") {
+  char pattern[] = "/tmp/dualhttpd-symlink-XXXXXX";
+  REQUIRE(::mkdtemp(pattern) != nullptr);
+  const fs::path base = pattern;
+  const auto root = base / "releases" / "42";
+  fs::create_directories(root / "css");
+  std::ofstream(root / "css" / "site.css") << "body{}";
+  std::ofstream(base / "secret.txt") << "secret";
+  fs::create_symlink(root / "css" / "site.css", root / "absolute.css");
+  fs::create_symlink(base / "releases" / "42" / "css", root / "styles");
+  fs::create_symlink(base / "secret.txt", root / "out-absolute");
+  fs::create_symlink("../../secret.txt", root / "out-relative");
+  fs::create_symlink("/proc/self/root/etc/passwd", root / "through-proc");
+  fs::create_symlink("releases/42", base / "current");
+  DocrootDir docroot;
+  REQUIRE(describe_docroot(
+      UniqueFd(::open((base / "current").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)), docroot));
+  CHECK(docroot.real_path == fs::canonical(root).string());
+  const auto read_all = [&](const std::string& relative) {
+    const int fd = open_beneath(docroot, relative);
+    if (fd < 0) return std::string("errno ") + std::to_string(-fd);
+    std::string text(64, '\0');
+    text.resize(static_cast<std::size_t>(std::max<ssize_t>(0, ::read(fd, text.data(), 64))));
+    ::close(fd);
+    return text;
+  };
+  CHECK(read_all("absolute.css") == "body{}");
+  CHECK(read_all("styles/site.css") == "body{}");
+  CHECK(read_all("out-absolute") == "errno " + std::to_string(EXDEV));
+  CHECK(read_all("out-relative") == "errno " + std::to_string(EXDEV));
+  CHECK(read_all("through-proc").rfind("errno ", 0) == 0);
+  CHECK(read_all("missing") == "errno " + std::to_string(ENOENT));
+  fs::remove_all(base);
+}
+
 TEST_CASE("a listing offers only what a visitor could open") {
   char pattern[] = "/tmp/dualhttpd-listing-XXXXXX";
   REQUIRE(::mkdtemp(pattern) != nullptr);
@@ -53,15 +90,21 @@ TEST_CASE("a listing offers only what a visitor could open") {
   fs::create_symlink("/etc/passwd", root / "dir" / "absolute");
   fs::create_symlink("b.txt", root / "dir" / "stays");
   fs::create_symlink("missing", root / "dir" / "dangling");
-  const UniqueFd docroot(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  REQUIRE(docroot);
+  // Absolute, as deploy tools write them: listed when it leads inside the docroot.
+  fs::create_symlink(root / "dir" / "b.txt", root / "dir" / "absolute-inside");
+  fs::create_symlink(base / "root" / "dir" / "sub", root / "dir" / "absolute-dir");
+  DocrootDir docroot;
+  REQUIRE(
+      describe_docroot(UniqueFd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)), docroot));
+  CHECK(docroot.real_path == fs::canonical(root).string());
   int error = 0;
-  const auto entries = list_beneath(docroot.get(), "dir", error);
+  const auto entries = list_beneath(docroot, "dir", error);
   CHECK(error == 0);
-  const std::vector<DirectoryEntry> want{
-      {"A.txt", false}, {"b.txt", false}, {"stays", false}, {"sub", true}};
+  const std::vector<DirectoryEntry> want{{"A.txt", false},           {"absolute-dir", true},
+                                         {"absolute-inside", false}, {"b.txt", false},
+                                         {"stays", false},           {"sub", true}};
   CHECK(entries == want);
-  list_beneath(docroot.get(), "no-such-dir", error);
+  list_beneath(docroot, "no-such-dir", error);
   CHECK(error == -ENOENT);
   fs::remove_all(base);
 }
