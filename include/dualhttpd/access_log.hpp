@@ -3,11 +3,13 @@
 // with IPv6 clients written without brackets, as httpd writes them.
 //
 // Lines are formatted once, straight into a buffer of the calling thread, and written out in
-// batches (as nginx's `access_log ... buffer=32k flush=1s`): when a buffer holds 32 KiB, by a
-// background thread once a second, on reopen and when the log is destroyed. Each batch is
-// one write(2) of whole lines, so lines of several threads never interleave.
+// batches (as nginx's `access_log ... buffer=32k flush=1s`) by a background thread: when a
+// buffer holds 32 KiB, once a second, and when the log is destroyed. Lines of several threads
+// never interleave.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <ctime>
@@ -35,39 +37,65 @@ void append_combined(std::string& out, const AccessRecord& record);
 std::string format_combined(const AccessRecord& record);
 
 // Where the lines go: a file (appended), "-" for standard output, or "off".
+//
+// Serving never waits for the log. Workers only append to their own buffer; a background
+// thread writes the buffers out, without blocking on a pipe or socket whose reader stalls
+// (`dualhttpd | sleep 600`). A buffer that holds max_buffered bytes takes no more lines
+// until it is written: those are dropped and counted, and the count is logged.
 class AccessLog {
  public:
-  static constexpr std::size_t batch_bytes = 32 * 1024;
+  static constexpr std::size_t batch_bytes = 32 * 1024;        // wakes the writer
+  static constexpr std::size_t max_buffered = 1024 * 1024;     // per thread
+  static constexpr std::size_t max_pending = 4 * 1024 * 1024;  // taken, not yet written
 
   explicit AccessLog(std::string target);
-  ~AccessLog();  // writes out what is buffered
+  ~AccessLog();  // writes out what is buffered, waiting at most a second for a slow reader
   AccessLog(const AccessLog&) = delete;
   AccessLog& operator=(const AccessLog&) = delete;
 
   bool enabled() const { return target_ != "off"; }
-  // Opens (or reopens, after SIGHUP) the file; returns an error text or "". What is
-  // buffered goes to the file that was open until now.
+  // Opens (or reopens, after SIGHUP) the file; returns an error text or "". Lines logged
+  // until now still go to the file open until now; on failure it stays in use.
   std::string reopen();
   void write(const AccessRecord& record);
-  void flush();  // writes out every thread's buffer now
+  std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
 
  private:
   struct Buffer {
     std::mutex mutex;
     std::string text;
   };
+  // Where the writer writes: a file or terminal as is; a pipe through a non-blocking open
+  // of its own; a socket with MSG_DONTWAIT.
+  struct Output {
+    int fd = -1;
+    bool socket = false;
+    bool nonblocking = false;
+  };
   Buffer& buffer_of_this_thread();
-  void write_out(std::string& text);  // with the buffer's lock held
-  void flush_every_second();
+  void writer_loop();
+  void collect();
+  void write_pending(std::chrono::steady_clock::time_point deadline);
+  void drop(std::string_view text);
+  void report_dropped(bool final);
+  void switch_output();
 
   std::string target_;
   std::uint64_t id_;  // tells this log's thread buffers from those of an earlier one
-  std::mutex mutex_;  // guards fd_, buffers_ and stop_
-  int fd_ = -1;
+  std::mutex mutex_;  // guards buffers_, stop_ and wake_requested_
   std::vector<std::shared_ptr<Buffer>> buffers_;
   bool stop_ = false;
+  bool wake_requested_ = false;
   std::condition_variable wake_;
-  std::thread flusher_;
+  std::mutex output_mutex_;  // guards output_ and next_output_
+  Output output_;
+  Output next_output_;   // reopened: used once what was logged before is written
+  std::string pending_;  // the writer's: taken from the buffers, not written yet
+  std::size_t pending_from_ = 0;
+  std::atomic<std::uint64_t> dropped_{0};
+  std::uint64_t dropped_reported_ = 0;
+  std::chrono::steady_clock::time_point reported_at_;
+  std::thread writer_;
 };
 
 }  // namespace dualhttpd

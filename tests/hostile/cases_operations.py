@@ -6,7 +6,7 @@ import shutil
 import signal
 import time
 
-from harness import Server, get
+from harness import NormalClient, Server, get
 from registry import case
 
 
@@ -117,3 +117,40 @@ def absolute_symlinks(checks, work):
     for name in ("out-absolute.txt", "out-relative.txt", "passwd"):
         checks.that(f"the listing hides {name}", name.encode() not in listing, listing.decode())
     checks.equal("exit status after SIGTERM", 0, server.stop())
+
+
+@case("stalled_log")
+def stalled_log(checks, work):
+    """An access log on a pipe nobody reads (dualhttpd | sleep 600) never stops serving"""
+    root = work.docroot()
+    read_end, write_end = os.pipe()  # nobody reads read_end: `| sleep 600`
+    try:
+        server = Server(work, ["--root", root, "--access-log", "-"], stdout=write_end)
+        os.close(write_end)
+        if not checks.that("server started", server.wait_serving(), server.log()):
+            return
+        # The pipe holds 64 KiB, a few lines of these; then every write would block. 2,000
+        # lines of 4 KiB are more than the server buffers, so some are dropped.
+        agent = "User-Agent: " + "u" * 4000
+        served = 0
+        start = time.monotonic()
+        while served < 2000 and time.monotonic() - start < 30:
+            status, _, _, _ = get(server.port, f"/hello.txt?n={served}", [agent], timeout=3)
+            if status != 200:
+                break
+            served += 1
+        checks.equal("2,000 requests answered while the log's reader stalls", 2000, served)
+        normal = NormalClient(server.port, pause=0.02).start()
+        time.sleep(3)
+        normal.stop()
+        normal.report(checks, "with the log stalled")
+        start = time.monotonic()
+        status = server.stop(timeout=10)
+        checks.equal("SIGTERM ends it (exit 0)", 0, status)
+        checks.that("within 3 s", time.monotonic() - start < 3, f"{time.monotonic() - start:.1f} s")
+        log = server.log()
+        checks.contains("the log says that lines were dropped, and how many", "lines dropped", log)
+        checks.contains("and why", "its reader does not keep up", log)
+        print("      " + next((line for line in log.splitlines() if "dropped" in line), ""))
+    finally:
+        os.close(read_end)
