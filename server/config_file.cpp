@@ -182,12 +182,13 @@ std::vector<ConfigSetting> read_config_text(const std::string& text, const std::
 
 std::vector<ConfigSetting> read_config_file(const std::string& path,
                                             const std::vector<ConfigKey>& keys) {
-  const auto text = read_file_text(path);
+  std::string why;
+  const auto text = read_file_text(path, &why);
   if (!text)
     throw ConfigError(fmt::format(
-        "cannot read the configuration file {}\n  cause: {}\n  fix:   create it, or name "
-        "another with --config FILE (--config none reads none)\n",
-        path, std::strerror(errno)));
+        "cannot read the configuration file {}\n  cause: {}\n  fix:   name a regular file with "
+        "--config FILE (--config none reads none)\n",
+        path, why));
   return read_config_text(*text, path, keys);
 }
 

@@ -53,10 +53,10 @@ std::vector<std::string> split_words(std::string_view text) {
 }
 
 std::string read_text(const std::string& path) {
-  auto text = read_file_text(path);
+  std::string why;
+  auto text = read_file_text(path, &why);
   if (!text)
-    throw HttpdConfError(
-        fmt::format("cannot read the httpd configuration {}: {}", path, ::strerrordesc_np(errno)));
+    throw HttpdConfError(fmt::format("cannot read the httpd configuration {}: {}", path, why));
   return std::move(*text);
 }
 

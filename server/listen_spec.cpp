@@ -54,6 +54,27 @@ ListenParse single(std::string_view text, IpAddress address, std::string zone, s
   return out;
 }
 
+}  // namespace
+
+ZoneIndex parse_zone_index(std::string_view zone) {
+  ZoneIndex out;
+  if (!all_digits(zone)) return out;
+  out.numeric = true;
+  std::uint64_t value = 0;
+  for (const char c : zone) {
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+    if (value > 2147483647) {
+      out.bad = true;
+      return out;
+    }
+  }
+  out.bad = value == 0;
+  out.value = static_cast<unsigned>(value);
+  return out;
+}
+
+namespace {
+
 ListenParse parse_bracketed(std::string_view text) {
   const auto close = text.find(']');
   if (close == std::string_view::npos) return failure("'[' without a closing ']'");
@@ -64,6 +85,11 @@ ListenParse parse_bracketed(std::string_view text) {
   std::string zone;
   if (percent != std::string_view::npos) {
     zone = std::string(inside.substr(percent + 1));
+    if (parse_zone_index(zone).bad)
+      return failure(fmt::format(
+          "'%{}' is no interface index: indexes run from 1 to 2147483647 (`ip -6 addr` shows "
+          "them before each name); a name is clearer: %enp0s8",
+          zone));
     if (!valid_zone(zone))
       return failure(fmt::format("'{}' is not an interface name or index after '%'", zone));
   }

@@ -84,9 +84,8 @@ Problem unknown_zone(const ListenSpec& spec, const MachineSnapshot& machine) {
 }
 
 const NetInterface* resolve_zone(const ListenSpec& spec, const MachineSnapshot& machine) {
-  const bool numeric = std::all_of(spec.zone.begin(), spec.zone.end(),
-                                   [](unsigned char c) { return std::isdigit(c); });
-  if (numeric) return machine.find_interface(static_cast<unsigned>(std::stoul(spec.zone)));
+  if (const auto index = parse_zone_index(spec.zone); index.numeric)
+    return index.bad ? nullptr : machine.find_interface(index.value);
   return machine.find_interface(spec.zone);
 }
 

@@ -1,10 +1,45 @@
 // dualhttpd: a small dual-stack static-file HTTP server that explains failed binds.
+#include <cerrno>
+#include <exception>
+#include <system_error>
+
+#include <boost/system/system_error.hpp>
+
+#include <fmt/format.h>
+
+#include "dualhttpd/exit_codes.hpp"
 #include "dualhttpd/options.hpp"
 #include "dualhttpd/startup.hpp"
 
+namespace {
+
+int stopped(const char* what, int code) {
+  fmt::print(stderr, "dualhttpd: stopped: {}\n{}", what,
+             code == EMFILE || code == ENFILE
+                 ? "  fix:   raise the descriptor limit (ulimit -n, LimitNOFILE=), or use fewer "
+                   "--threads\n"
+             : code == EAGAIN ? "  fix:   use fewer --threads (or raise ulimit -u)\n"
+                              : "");
+  return dualhttpd::exit_runtime_error;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  const auto parsed = dualhttpd::parse_options(argc, argv);
-  if (parsed.exit_code) return *parsed.exit_code;
-  if (parsed.probe) return dualhttpd::run_probe(*parsed.probe);
-  return dualhttpd::run(parsed.options);
+  // Whatever escapes (a thread that cannot be created, a descriptor that cannot be
+  // duplicated) ends the process with a message and the documented status, not abort().
+  try {
+    const auto parsed = dualhttpd::parse_options(argc, argv);
+    if (parsed.exit_code) return *parsed.exit_code;
+    if (parsed.probe) return dualhttpd::run_probe(*parsed.probe);
+    return dualhttpd::run(parsed.options);
+  } catch (const boost::system::system_error& e) {
+    return stopped(e.what(), e.code().value());
+  } catch (const std::system_error& e) {
+    return stopped(e.what(), e.code().value());
+  } catch (const std::exception& e) {
+    return stopped(e.what(), 0);
+  } catch (...) {
+    return stopped("an unknown error", 0);
+  }
 }

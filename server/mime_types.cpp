@@ -45,11 +45,12 @@ MimeTypes::MimeTypes() {
   load_text(builtin);
 }
 
-bool MimeTypes::load_file(const std::string& path) {
-  const auto text = read_file_text(path);
-  if (!text) return false;
+std::string MimeTypes::load_file(const std::string& path) {
+  std::string why;
+  const auto text = read_file_text(path, &why);
+  if (!text) return why;
   load_text(*text);
-  return true;
+  return {};
 }
 
 void MimeTypes::load_text(std::string_view text) {

@@ -153,7 +153,8 @@ ParsedOptions parse_options(int argc, char** argv) {
       "let [::]:PORT also accept IPv4 clients as ::ffff:a.b.c.d (IPV6_V6ONLY off)");
   add("--bind-wait", o.bind_wait,
       "wait up to this long for addresses that are missing or tentative (at boot)")
-      ->type_name("SECONDS");
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0u, 3600u));
   add("--freebind", o.freebind,
       "bind even to addresses this machine does not have yet (IP_FREEBIND)");
   app.add_flag("-t,--check", o.check,
@@ -181,11 +182,19 @@ ParsedOptions parse_options(int argc, char** argv) {
       "started as root, serve as this user once the listeners are open (default: nobody; "
       "root is refused)")
       ->type_name("USER");
-  add("--shutdown-timeout", o.shutdown_timeout, "seconds to finish in-flight responses on SIGTERM");
-  add("--keepalive-timeout", o.keepalive_timeout, "seconds an idle connection is kept");
+  // A timeout of 0 would close every connection before its answer, or cut every body larger
+  // than a socket buffer: refused, with the range.
+  add("--shutdown-timeout", o.shutdown_timeout,
+      "seconds to finish in-flight responses on SIGTERM (0: close them at once)")
+      ->check(CLI::Range(0u, 3600u));
+  add("--keepalive-timeout", o.keepalive_timeout,
+      "seconds an idle connection is kept (0: no keep-alive, Connection: close)")
+      ->check(CLI::Range(0u, 3600u));
   add("--header-timeout", o.header_timeout,
-      "seconds to receive a request head, else 408 (slowloris)");
-  add("--write-timeout", o.write_timeout, "seconds a client may stop reading");
+      "seconds to receive a request head, else 408 (slowloris)")
+      ->check(CLI::Range(1u, 3600u));
+  add("--write-timeout", o.write_timeout, "seconds a client may stop reading")
+      ->check(CLI::Range(1u, 3600u));
   add("--limit-request-line", o.limit_request_line,
       "longest request target, else 414 (httpd's LimitRequestLine)");
   add("--limit-request-field-size", o.limit_request_field_size,

@@ -17,6 +17,7 @@
 #include "dualhttpd/exit_codes.hpp"
 #include "dualhttpd/http_text.hpp"
 #include "dualhttpd/interfaces.hpp"
+#include "dualhttpd/listen_spec.hpp"
 #include "dualhttpd/probe_url.hpp"
 #include "dualhttpd/route_check.hpp"
 
@@ -41,8 +42,8 @@ net::ip::address to_asio(const ProbeUrl& u) {
   unsigned scope = 0;
   if (!u.zone.empty()) {
     scope = ::if_nametoindex(u.zone.c_str());
-    if (scope == 0 && std::all_of(u.zone.begin(), u.zone.end(), ::isdigit))
-      scope = static_cast<unsigned>(std::stoul(u.zone));
+    if (const auto index = parse_zone_index(u.zone); scope == 0 && index.numeric && !index.bad)
+      scope = index.value;
   }
   return net::ip::address_v6(b, scope);
 }

@@ -53,6 +53,9 @@ ProbeUrl parse_probe_url(std::string_view url) {
       auto zone = inside.substr(pct + 1);
       if (zone.starts_with("25")) zone.remove_prefix(2);  // RFC 6874: '%' is written %25
       if (zone.empty()) return failed("an empty zone after '%25'");
+      if (parse_zone_index(zone).bad)
+        return failed(
+            fmt::format("'%25{}' is no interface index: indexes run from 1 to 2147483647", zone));
       u.zone = std::string(zone);
       inside = inside.substr(0, pct);
     }

@@ -177,7 +177,8 @@ void Session::on_read(beast::error_code ec, std::size_t) {
                    ? context_.health.answer(request.base(), health_view())
                    : context_.handler.handle(request.base());
   send(std::move(reply), request.keep_alive() && !body_unread_ && !stopping_ &&
-                             requests_ < context_.limits.max_requests);
+                             requests_ < context_.limits.max_requests &&
+                             context_.limits.keepalive_timeout.count() > 0);
 }
 
 HealthView Session::health_view() const {

@@ -41,6 +41,8 @@ struct Setup {
   std::string root_path;
   DocrootDir root;
   RunAs run_as;
+  std::shared_ptr<MimeTypes> mime = std::make_shared<MimeTypes>();
+  std::string mime_warning;  // the default mime.types is missing: the built-in table serves
   std::vector<std::string> errors;
 };
 
@@ -54,6 +56,21 @@ Setup prepare(const Options& o) {
         setup.root_path, ::strerrordesc_np(fd < 0 ? errno : ENOTDIR)));
   if (auto err = plan_run_as(o.user, !o.user.empty(), setup.run_as); !err.empty())
     setup.errors.push_back(err);
+  // Read now, before anything listens: a FIFO or a device named here must stop the start,
+  // not hang or fill it. Only the default file may be missing (a minimal system).
+  if (auto why = setup.mime->load_file(o.mime_types); !why.empty()) {
+    std::error_code ec;
+    if (o.mime_types == Options{}.mime_types && !std::filesystem::exists(o.mime_types, ec))
+      setup.mime_warning = fmt::format(
+          "cannot read {} ({}): the built-in media types serve; install the "
+          "media-types package for the full table",
+          o.mime_types, why);
+    else
+      setup.errors.push_back(fmt::format(
+          "cannot read the media types {}\n  cause: {}\n  fix:   name a mime.types file "
+          "(--mime-types /etc/mime.types)\n",
+          o.mime_types, why));
+  }
   return setup;
 }
 
@@ -189,9 +206,7 @@ std::string give_up_root(const Options& o, const Setup& setup) {
 
 int serve(const Options& o, OpenListeners opened, Setup setup,
           const std::vector<Listener>& listeners, const MachineSnapshot& machine) {
-  auto mime = std::make_shared<MimeTypes>();
-  if (!mime->load_file(o.mime_types))
-    spdlog::warn("cannot read {}; using the built-in media types", o.mime_types);
+  if (!setup.mime_warning.empty()) spdlog::warn("{}", setup.mime_warning);
   AccessLog access_log(o.access_log);
   if (auto err = access_log.reopen(); !err.empty()) {
     fmt::print(stderr, "dualhttpd: {}\n", err);
@@ -203,7 +218,7 @@ int serve(const Options& o, OpenListeners opened, Setup setup,
   }
   const auto root_path = setup.root_path;
   const auto docroot = std::make_shared<DocrootWatch>(root_path, std::move(setup.root));
-  const StaticHandler handler(docroot, mime, o.autoindex);
+  const StaticHandler handler(docroot, setup.mime, o.autoindex);
   SessionRegistry registry;
   const auto limits = limits_of(o);
   const HealthEndpoint health(o.health_path);
@@ -233,8 +248,12 @@ int serve(const Options& o, OpenListeners opened, Setup setup,
 }
 
 // --check: what a start would do with the docroot and the user.
-void print_setup(const Setup& setup) {
+void print_setup(const Options& o, const Setup& setup) {
   fmt::print("ok: docroot {}\n", setup.root_path);
+  if (setup.mime_warning.empty())
+    fmt::print("ok: media types {}\n", o.mime_types);
+  else
+    fmt::print("warning: {}\n", setup.mime_warning);
   if (setup.run_as.drop)
     fmt::print("ok: started as root, it serves as {} once its listeners are open\n",
                describe_run_as(setup.run_as));
@@ -256,7 +275,7 @@ int serve_inherited(const Options& o, net::io_context& io, int passed, Setup set
       passed, passed == 1 ? "" : "s", passed == 1 ? "it" : "them");
   if (o.check) {
     for (const auto& l : inherited.listeners) fmt::print("ok: {} (from systemd)\n", l.describe());
-    print_setup(setup);
+    print_setup(o, setup);
     return exit_ok;
   }
   OpenListeners opened;
@@ -298,7 +317,7 @@ int run(const Options& o) {
     }
   if (o.check) {
     if (!o.config.empty()) fmt::print("ok: configuration {}\n", o.config);
-    print_setup(setup);
+    print_setup(o, setup);
     fmt::print("dualhttpd: {} listener{} would start\n", a.plan.listeners.size(),
                a.plan.listeners.size() == 1 ? "" : "s");
     return exit_ok;

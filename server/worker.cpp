@@ -21,7 +21,11 @@ Worker::Worker(std::vector<tcp::acceptor>& listening, SessionContext context,
   context_.expendable = &expendable_;
   for (auto& socket : listening) {
     const int fd = ::dup(socket.native_handle());
-    if (fd < 0) throw std::system_error(errno, std::system_category(), "dup(listening socket)");
+    if (fd < 0)
+      throw std::system_error(
+          errno, std::system_category(),
+          "each thread needs its own descriptor for every listener, and dup() failed (fewer "
+          "--threads, or a higher descriptor limit: ulimit -n)");
     acceptors_.emplace_back(io_, socket.local_endpoint().protocol(), fd);
     backoff_.emplace_back(io_);
   }

@@ -1,12 +1,19 @@
 // A whole (small) file as text: configuration files, /proc and /sys entries, mime.types.
+// Only a regular file is read, never more than a limit: a FIFO named by mistake would block
+// the server before it serves, /dev/zero would fill its memory.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
 namespace dualhttpd {
 
-// The file's bytes, or nullopt when it cannot be opened (errno says why).
-std::optional<std::string> read_file_text(const std::string& path);
+constexpr std::size_t max_text_file_bytes = 4 * 1024 * 1024;
+
+// The file's bytes, or nullopt with the reason in `why` when given ("No such file or
+// directory", "it is a FIFO (named pipe), not a regular file", "it holds more than ...").
+std::optional<std::string> read_file_text(const std::string& path, std::string* why = nullptr,
+                                          std::size_t limit = max_text_file_bytes);
 
 }  // namespace dualhttpd

@@ -33,6 +33,15 @@ struct ListenParse {
 
 ListenParse parse_listen_spec(std::string_view text);
 
+// A zone written as an interface index ("2"): the index, or nullopt for a name. Indexes
+// the kernel cannot have (0, more than 2147483647) are a `bad` index.
+struct ZoneIndex {
+  bool numeric = false;
+  bool bad = false;
+  unsigned value = 0;
+};
+ZoneIndex parse_zone_index(std::string_view zone);
+
 // The accepted forms, for error messages and --help.
 std::string_view listen_spec_forms();
 

@@ -13,7 +13,8 @@ class MimeTypes {
   MimeTypes();  // the built-in table only
 
   // Adds the entries of a mime.types file; returns false if it cannot be read.
-  bool load_file(const std::string& path);
+  // Reads a mime.types file over the built-in table; "" or why it cannot be read.
+  std::string load_file(const std::string& path);
   void load_text(std::string_view text);
 
   // The media type for a file name, "application/octet-stream" when unknown.

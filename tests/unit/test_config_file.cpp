@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "dualhttpd/config_file.hpp"
+#include "dualhttpd/file_text.hpp"
 
 using namespace dualhttpd;
 
@@ -95,4 +96,19 @@ TEST_CASE("a file that cannot be read says so and how to name another") {
     CHECK(has(e.what(), "No such file or directory"));
     CHECK(has(e.what(), "--config none"));
   }
+}
+
+TEST_CASE("only regular files of sane size are read as text") {
+  std::string why;
+  CHECK_FALSE(read_file_text("/dev/zero", &why));
+  CHECK(why == "it is a character device, not a regular file");
+  CHECK_FALSE(read_file_text("/tmp", &why));
+  CHECK(why == "it is a directory, not a regular file");
+  CHECK_FALSE(read_file_text("/no/such/file", &why));
+  CHECK(why == "No such file or directory");
+  const auto proc = read_file_text("/proc/self/status", &why);  // size 0, yet it has text
+  REQUIRE(proc);
+  CHECK(proc->find("Name:") != std::string::npos);
+  CHECK_FALSE(read_file_text("/proc/self/status", &why, 16));
+  CHECK(why.find("holds more than 16 bytes") != std::string::npos);
 }

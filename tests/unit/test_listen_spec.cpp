@@ -136,3 +136,16 @@ TEST_CASE("address classification") {
   CHECK_FALSE(IpAddress::parse("fe80::1%eth0"));
   CHECK_FALSE(IpAddress::parse("host.example"));
 }
+
+TEST_CASE("numeric zones are interface indexes, checked for range") {
+  CHECK_FALSE(parse_zone_index("enp0s8").numeric);
+  CHECK(parse_zone_index("2").value == 2);
+  CHECK_FALSE(parse_zone_index("2").bad);
+  CHECK(parse_zone_index("2147483647").value == 2147483647u);
+  CHECK(parse_zone_index("2147483648").bad);
+  CHECK(parse_zone_index("4294967297").bad);  // once read as 1, lo
+  CHECK(parse_zone_index("0").bad);
+  const auto wrapped = parse_listen_spec("[fe80::1%4294967297]:80");
+  CHECK_FALSE(wrapped.ok());
+  CHECK(wrapped.error.find("no interface index") != std::string::npos);
+}

@@ -25,7 +25,7 @@ TEST_CASE("media types: built-in, from a mime.types text, case-insensitive") {
 
 TEST_CASE("the system's /etc/mime.types is read when present") {
   MimeTypes m;
-  if (!m.load_file("/etc/mime.types")) return;
+  if (!m.load_file("/etc/mime.types").empty()) return;
   CHECK(m.lookup("x.ogg") != "application/octet-stream");
 }
 
