@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "dualhttpd/http_text.hpp"
+
 namespace dualhttpd {
 
 namespace {
@@ -37,7 +39,8 @@ Reply error_reply(http::status status, std::string_view detail) {
   m.body() = fmt::format(
       "<!DOCTYPE html>\n<html><head><title>{} {}</title></head>\n<body><h1>{}</h1>\n<p>{}</p>\n"
       "</body></html>\n",
-      static_cast<unsigned>(status), reason, reason, detail.empty() ? explanation(status) : detail);
+      static_cast<unsigned>(status), reason, reason,
+      detail.empty() ? std::string(explanation(status)) : html_escape(detail));
   m.content_length(m.body().size());
   return reply;
 }

@@ -105,15 +105,20 @@ void Session::wait_for_deadline() {
 
 void Session::read_request() {
   if (stopping_) return close();
-  parser_.emplace();
-  parser_->header_limit(context_.limits.header_limit);
-  parser_->body_limit(context_.limits.body_limit);
   // A new connection has the header timeout to send its request; an idle keep-alive
   // connection has the keep-alive timeout, unless a pipelined request is already here.
   const bool idle = !first_request_ && buffer_.size() == 0;
   set_deadline(idle ? context_.limits.keepalive_timeout : context_.limits.header_timeout);
   // An idle keep-alive connection may be closed to make room for a new one (worker.cpp).
   if (idle) make_expendable();
+  read_head();
+}
+
+// Parses a head from what is buffered and what arrives, within the deadline already set.
+void Session::read_head() {
+  parser_.emplace();
+  parser_->header_limit(context_.limits.header_limit);
+  parser_->body_limit(context_.limits.body_limit);
   http::async_read_header(socket_, buffer_, *parser_,
                           beast::bind_front_handler(&Session::on_header, shared_from_this()));
 }
@@ -124,6 +129,7 @@ void Session::read_request() {
 void Session::on_header(beast::error_code ec, std::size_t bytes) {
   unlink_expendable();
   body_unread_ = false;
+  if (ec && retry_head(ec)) return read_head();
   if (ec || parser_->is_done()) return on_read(ec, bytes);
   const auto length = parser_->content_length();
   const bool body_here = length && *length <= buffer_.size();
@@ -135,14 +141,44 @@ void Session::on_header(beast::error_code ec, std::size_t bytes) {
                    beast::bind_front_handler(&Session::on_read, shared_from_this()));
 }
 
-void Session::reply_and_close(http::status status) {
+// Heads Beast refuses that are served all the same: empty lines before the request line
+// (RFC 9112 section 2.2) are dropped, and HTTP/1.2 and later minors are read as HTTP/1.1
+// (RFC 9110 section 2.5). True when the head is to be parsed again.
+bool Session::retry_head(const beast::error_code& ec) {
+  if (ec != http::error::bad_method && ec != http::error::bad_version) return false;
+  auto data = buffer_.data();
+  const std::string_view received{static_cast<const char*>(data.data()), data.size()};
+  if (const auto empty = leading_empty_lines(received); empty > 0) {
+    buffer_.consume(empty);
+    return true;
+  }
+  if (const auto minor = later_minor_version(received)) {
+    static_cast<char*>(data.data())[*minor] = '1';
+    return true;
+  }
+  return false;
+}
+
+void Session::reply_and_close(http::status status, std::string_view detail) {
   request_line_ = "-";
   client_closes_ = false;
   referer_ = {};
   user_agent_ = {};
-  auto reply = error_reply(status);
+  auto reply = error_reply(status, detail);
   reply.close_after = true;
   send(std::move(reply), false);
+}
+
+// A request line for this very server, to type by hand: what a 400 for a malformed line
+// suggests.
+std::string Session::hand_typed_request() const {
+  beast::error_code ec;
+  const auto local = socket_.local_endpoint(ec);
+  auto host = local.address().to_string();
+  if (local.address().is_v6()) host = host.substr(0, host.find('%'));
+  const auto authority = local.address().is_v6() ? "[" + host + "]" : host;
+  return fmt::format("printf 'GET / HTTP/1.1\\r\\nHost: {}:{}\\r\\n\\r\\n' | nc {} {}", authority,
+                     local.port(), host, local.port());
 }
 
 void Session::on_read(beast::error_code ec, std::size_t) {
@@ -154,14 +190,23 @@ void Session::on_read(beast::error_code ec, std::size_t) {
     return close();
   const auto data = buffer_.data();
   const std::string_view received{static_cast<const char*>(data.data()), data.size()};
-  if (ec == http::error::header_limit)
+  if (ec == http::error::header_limit) {
+    // Past the request line (its method is known), the head is too large for its fields.
+    if (!parser_->get().method_string().empty())
+      return reply_and_close(http::status::request_header_fields_too_large);
     return reply_and_close(status_for_oversized_head(received, context_.limits));
-  if (ec) return reply_and_close(status_for_parse_error(ec, received));
+  }
+  if (ec) {
+    const auto status = status_for_parse_error(ec, received);
+    return reply_and_close(status, status == http::status::bad_request
+                                       ? explain_bad_request_line(received, hand_typed_request())
+                                       : std::string());
+  }
   const auto& request = parser_->get();
   if (const auto status = check_request_limits(request.base(), context_.limits);
       status != http::status::ok)
     return reply_and_close(status);
-  if (check_framing(request.base(), parser_->chunked()) != http::status::ok)
+  if (check_request(request.base(), parser_->chunked()) != http::status::ok)
     return reply_and_close(http::status::bad_request);
   ++requests_;
   if (context_.access_log.enabled()) {  // the parsed request lives until the line is out

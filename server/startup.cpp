@@ -179,6 +179,19 @@ Attempt open_with_wait(const Options& o, net::io_context& io, const std::vector<
   }
 }
 
+// A file the health endpoint hides: it answers first, so the file is never served.
+std::string health_shadow_warning(const Options& o, const Setup& setup) {
+  if (o.health_path == "off" || !setup.root.fd) return {};
+  const auto relative = o.health_path.substr(1);
+  const int fd = open_beneath(setup.root, relative.empty() ? "." : relative);
+  if (fd < 0) return {};
+  ::close(fd);
+  return fmt::format(
+      "{} is the health endpoint, so {}{} in the docroot is never served\n  fix:   "
+      "--health-path off (or another path) to serve it",
+      o.health_path, setup.root_path, o.health_path);
+}
+
 // Started as root: the helper that opens the logs and the docroot again later keeps root,
 // the server gives it up. Returns "" or why it cannot serve.
 std::string give_up_root(const Options& o, const Setup& setup) {
@@ -216,6 +229,7 @@ int serve(const Options& o, OpenListeners opened, Setup setup,
     spdlog::critical("{}", err);
     return exit_runtime_error;
   }
+  if (auto warning = health_shadow_warning(o, setup); !warning.empty()) spdlog::warn("{}", warning);
   const auto root_path = setup.root_path;
   const auto docroot = std::make_shared<DocrootWatch>(root_path, std::move(setup.root));
   const StaticHandler handler(docroot, setup.mime, o.autoindex);
@@ -250,6 +264,8 @@ int serve(const Options& o, OpenListeners opened, Setup setup,
 // --check: what a start would do with the docroot and the user.
 void print_setup(const Options& o, const Setup& setup) {
   fmt::print("ok: docroot {}\n", setup.root_path);
+  if (auto warning = health_shadow_warning(o, setup); !warning.empty())
+    fmt::print("warning: {}\n", warning);
   if (setup.mime_warning.empty())
     fmt::print("ok: media types {}\n", o.mime_types);
   else

@@ -4,20 +4,38 @@
 
 #include <boost/beast/http.hpp>
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace dualhttpd {
 
 namespace http = boost::beast::http;
 
-// 400 for a Transfer-Encoding whose last coding is not chunked (`chunked`: the parser found
-// it last): the body's end cannot be known (RFC 9112 §6.1), and a server that guessed could
-// be smuggled a second request.
-http::status check_framing(const http::request_header<>& head, bool chunked);
+// What every request must be before anything answers it (the health endpoint included):
+// 400 for a missing, repeated or malformed Host (RFC 9112 section 3.2), and for a
+// Transfer-Encoding whose last coding is not chunked (`chunked`: the parser found it last):
+// the body's end cannot be known (RFC 9112 section 6.1), and a server that guessed could be
+// smuggled a second request.
+http::status check_request(const http::request_header<>& head, bool chunked);
 
 // The answer to a head Beast could not parse: 413 for a body over the limit, 505 for a
-// well-formed version other than 1.0 and 1.1, else 400. `received` is the head so far.
+// well-formed version of another major number (HTTP/2.0), else 400. `received` is the head
+// so far.
 http::status status_for_parse_error(const boost::system::error_code& ec, std::string_view received);
+
+// What was wrong with a request line that was refused, in words for the 400's body, with the
+// line to type instead (`example`: a printf | nc line for this server); "" when there is
+// nothing more to say than 400 does.
+std::string explain_bad_request_line(std::string_view received, std::string_view example);
+
+// Empty lines before a request line (CRLF, or a bare LF): how many bytes of them lead
+// `received`. RFC 9112 section 2.2: a server SHOULD ignore them, as nginx, lighttpd and httpd do.
+std::size_t leading_empty_lines(std::string_view received);
+
+// "GET / HTTP/1.2": where the minor digit of an HTTP/1.x later than 1.1 is. Such a request is
+// read as 1.1 (RFC 9110 section 2.5), as httpd reads it. nullopt for anything else.
+std::optional<std::size_t> later_minor_version(std::string_view received);
 
 // Answers after which the connection is closed, as httpd's ap_status_drops_connection:
 // whatever the client sent next cannot be trusted to start a request.

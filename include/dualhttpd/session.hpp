@@ -72,9 +72,12 @@ class Session : public std::enable_shared_from_this<Session>, public ExpendableH
   void set_deadline(Clock::duration timeout);
   void wait_for_deadline();
   void read_request();
+  void read_head();
   void on_header(beast::error_code ec, std::size_t bytes);
+  bool retry_head(const beast::error_code& ec);
+  std::string hand_typed_request() const;
   void on_read(beast::error_code ec, std::size_t bytes);
-  void reply_and_close(http::status status);
+  void reply_and_close(http::status status, std::string_view detail = {});
   HealthView health_view() const;
   void send(Reply reply, bool keep_alive);
   void send_cached(std::string_view connection);

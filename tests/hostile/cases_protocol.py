@@ -1,3 +1,142 @@
-"""protocol"""
+"""Protocol edges that other servers' suites and a differential run against httpd found
+(issue items 15-18, 20, 21). Each is checked on the raw bytes."""
 
-from registry import case  # noqa: F401
+import os
+import re
+
+from harness import Server, body_of, exchange, head_of
+from registry import case
+
+
+def serve(checks, work, extra=()):
+    root = work.docroot()
+    server = Server(work, ["--root", root, "--access-log", "off"] + list(extra))
+    return server if checks.that("server started", server.wait_serving(), server.log()) else None
+
+
+def statuses(response):
+    """The status of every response in `response` (the bodies here never hold "HTTP/1.1 ")."""
+    return [int(code) for code in re.findall(rb"HTTP/1\.1 (\d{3}) ", response)]
+
+
+@case("empty_lines")
+def empty_lines(checks, work):
+    """Empty lines before a request line are ignored (RFC 9112 section 2.2)"""
+    server = serve(checks, work)
+    if not server:
+        return
+    get = b"GET /hello.txt HTTP/1.1\r\nHost: a\r\n\r\n"
+    close = b"GET /hello.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+    checks.equal("CRLF before the first request", [200], statuses(exchange(server.port, b"\r\n" + close)))
+    checks.equal("CRLF between pipelined requests", [200, 200],
+                 statuses(exchange(server.port, get + b"\r\n" + close)))
+    checks.equal("two CRLFs, and a bare LF", [200, 200],
+                 statuses(exchange(server.port, get + b"\r\n\r\n\n" + close)))
+    checks.equal("CRLF after a body", [200, 200],
+                 statuses(exchange(server.port, b"GET /hello.txt HTTP/1.1\r\nHost: a\r\n"
+                                                b"Content-Length: 3\r\n\r\nabc\r\n" + close)))
+    checks.equal("exit status after SIGTERM", 0, server.stop())
+
+
+@case("request_line_versions")
+def request_line_versions(checks, work):
+    """HTTP/1.2 is served as 1.1; raw spaces in a request line are 400, not 505"""
+    server = serve(checks, work)
+    if not server:
+        return
+    for version in ("HTTP/1.2", "HTTP/1.9"):
+        response = exchange(server.port, f"GET /hello.txt {version}\r\nHost: a\r\n"
+                                         "Connection: close\r\n\r\n")
+        checks.equal(f"{version}: served as HTTP/1.1 (RFC 9110 section 2.5)",
+                     (200, b"hello, world\n"), (head_of(response)[0], body_of(response)))
+    checks.equal("HTTP/2.0 in HTTP/1 syntax: 505", 505, head_of(exchange(
+        server.port, "GET /hello.txt HTTP/2.0\r\nHost: a\r\n\r\n"))[0])
+    for line, why in [("GET /space file.txt HTTP/1.1", "%20"),
+                      ("GET /x  HTTP/1.1", "two spaces")]:
+        response = exchange(server.port, f"{line}\r\nHost: a\r\n\r\n")
+        checks.equal(f"{line!r}: 400", 400, head_of(response)[0])
+        checks.contains(f"{line!r}: the page says why", why, body_of(response).decode())
+    checks.equal("exit status after SIGTERM", 0, server.stop())
+
+
+@case("field_over_head_limit")
+def field_over_head_limit(checks, work):
+    """One header field longer than the whole head limit is 431, not 414"""
+    server = serve(checks, work)
+    if not server:
+        return
+    for size in (40000, 100000):
+        response = exchange(server.port, f"GET / HTTP/1.1\r\nHost: a\r\nX-Big: {'b' * size}\r\n\r\n")
+        checks.equal(f"a field of {size} bytes: 431", 431, head_of(response)[0])
+    response = exchange(server.port, f"GET /{'a' * 40000} HTTP/1.1\r\nHost: a\r\n\r\n")
+    checks.equal("a request line over the head limit stays 414", 414, head_of(response)[0])
+    checks.equal("exit status after SIGTERM", 0, server.stop())
+
+
+@case("not_modified_length")
+def not_modified_length(checks, work):
+    """A 304 carries no Content-Length (httpd, nginx and lighttpd leave it out); HEAD keeps it"""
+    server = serve(checks, work)
+    if not server:
+        return
+    status, fields = head_of(exchange(server.port, "HEAD /hello.txt HTTP/1.1\r\nHost: a\r\n"
+                                                   "Connection: close\r\n\r\n"))
+    checks.equal("HEAD says the length", (200, "13"), (status, fields.get("content-length")))
+    etag = fields.get("etag")
+    for path in ("/hello.txt", "/sub/index.html"):  # a cached file, and one opened each time
+        for method in ("GET", "HEAD"):
+            # Twice on one connection: a client framing by Content-Length would hang on the first.
+            request = f"{method} {path} HTTP/1.1\r\nHost: a\r\nIf-None-Match: *\r\n\r\n"
+            response = exchange(server.port, request + request.replace(
+                "\r\n\r\n", "\r\nConnection: close\r\n\r\n"))
+            checks.equal(f"{method} {path} If-None-Match: two 304s", [304, 304], statuses(response))
+            checks.that(f"{method} {path}: without Content-Length",
+                        b"content-length" not in response.lower(), response.decode())
+    checks.that("the ETag came with HEAD", bool(etag), "no ETag")
+    checks.equal("exit status after SIGTERM", 0, server.stop())
+
+
+@case("bare_lf_explained")
+def bare_lf_explained(checks, work):
+    """Bare-LF and HTTP/0.9 requests get 400 with what was wrong and the line to type instead"""
+    server = serve(checks, work)
+    if not server:
+        return
+    example = f"printf 'GET / HTTP/1.1\\r\\nHost: 127.0.0.1:{server.port}\\r\\n\\r\\n' | nc 127.0.0.1 {server.port}"
+    for request, why in [("GET / HTTP/1.0\n\n", "bare LF"),
+                         ("GET / HTTP/1.1\nHost: a\n\n", "bare LF"),
+                         ("GET /\r\n\r\n", "no HTTP version")]:
+        response = exchange(server.port, request)
+        page = body_of(response).decode().replace("&#39;", "'")
+        checks.equal(f"{request!r}: 400", 400, head_of(response)[0])
+        checks.contains(f"{request!r}: says why", why, page)
+        checks.contains(f"{request!r}: and what to type, for this server", example, page)
+    checks.equal("exit status after SIGTERM", 0, server.stop())
+
+
+@case("healthz_host")
+def healthz_host(checks, work):
+    """/healthz validates Host like any request, and a file it hides is named at start"""
+    root = work.docroot()
+    work.file("www/healthz", "a file of the site\n")
+    server = Server(work, ["--root", root, "--access-log", "off"])
+    if not checks.that("server started", server.wait_serving(), server.log()):
+        return
+    checks.equal("HTTP/1.1 without Host: 400", 400,
+                 head_of(exchange(server.port, "GET /healthz HTTP/1.1\r\n\r\n"))[0])
+    checks.equal("two Host fields: 400", 400, head_of(exchange(
+        server.port, "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"))[0])
+    checks.equal("a Host with a space: 400", 400, head_of(exchange(
+        server.port, "GET /healthz HTTP/1.1\r\nHost: a b\r\n\r\n"))[0])
+    checks.equal("with Host: 200", 200, head_of(exchange(
+        server.port, "GET /healthz HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"))[0])
+    checks.contains("the hidden file is named at start", f"{root}/healthz in the docroot is never served",
+                    server.log())
+    checks.contains("with the way out", "--health-path off", server.log())
+    checks.equal("exit status after SIGTERM", 0, server.stop())
+    server = Server(work, ["--root", root, "--access-log", "off", "--health-path", "off"])
+    if checks.that("server with --health-path off started", server.wait_serving(), server.log()):
+        response = exchange(server.port, "GET /healthz HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        checks.equal("--health-path off: the file is served", b"a file of the site\n", body_of(response))
+        checks.equal("exit status after SIGTERM", 0, server.stop())
+    os.remove(os.path.join(root, "healthz"))

@@ -149,7 +149,8 @@ TEST_CASE("status codes a client relies on") {
   CHECK(not_modified.result() == http::status::not_modified);
   CHECK(not_modified.body().empty());
   CHECK(not_modified[http::field::etag] == etag);
-  CHECK(not_modified[http::field::content_length] == "13");
+  // No Content-Length on a 304, as httpd, nginx and lighttpd: Beast reads it all the same.
+  CHECK(not_modified.find(http::field::content_length) == not_modified.end());
   const auto since =
       c.get("/hello.txt",
             {{http::field::if_modified_since, std::string(full[http::field::last_modified])}});

@@ -48,19 +48,31 @@ TEST_CASE("an oversized head: 414 for a long request line, 431 for long headers"
         http::status::request_header_fields_too_large);
 }
 
-TEST_CASE("framing: transfer codings, versions, answers that end the connection") {
+TEST_CASE("framing: Host, transfer codings, versions, answers that end the connection") {
   auto h = head("/");
-  CHECK(check_framing(h, false) == http::status::ok);
+  h.set(http::field::host, "x");
+  CHECK(check_request(h, false) == http::status::ok);
   h.set(http::field::transfer_encoding, "chunked");
-  CHECK(check_framing(h, true) == http::status::ok);
+  CHECK(check_request(h, true) == http::status::ok);
   h.set(http::field::transfer_encoding, "gzip");
-  CHECK(check_framing(h, false) == http::status::bad_request);
+  CHECK(check_request(h, false) == http::status::bad_request);
+  h.erase(http::field::transfer_encoding);
+  h.erase(http::field::host);
+  CHECK(check_request(h, false) == http::status::bad_request);  // 1.1 without Host
+  h.set(http::field::host, "a b");
+  CHECK(check_request(h, false) == http::status::bad_request);
 
   const auto bad_version = make_error_code(http::error::bad_version);
   CHECK(status_for_parse_error(bad_version, "GET / HTTP/2.0\r\nHost: x\r\n") ==
         http::status::http_version_not_supported);
-  CHECK(status_for_parse_error(bad_version, "GET / HTTP/1.2\r\n") ==
+  CHECK(status_for_parse_error(bad_version, "GET / HTTP/3.0\r\n") ==
         http::status::http_version_not_supported);
+  // Malformed request lines are 400, whatever version they end with.
+  CHECK(status_for_parse_error(bad_version, "GET /a b.txt HTTP/1.1\r\n") ==
+        http::status::bad_request);
+  CHECK(status_for_parse_error(bad_version, "GET /x  HTTP/1.1\r\n") == http::status::bad_request);
+  CHECK(status_for_parse_error(bad_version, "GET /a b.txt HTTP/2.0\r\n") ==
+        http::status::bad_request);
   CHECK(status_for_parse_error(bad_version, "GET / HTTP/1\r\n") == http::status::bad_request);
   CHECK(status_for_parse_error(bad_version, "GET / HTTX/1.1\r\n") == http::status::bad_request);
   CHECK(status_for_parse_error(make_error_code(http::error::body_limit), "") ==
@@ -76,4 +88,32 @@ TEST_CASE("framing: transfer codings, versions, answers that end the connection"
   CHECK(expects_continue(h));
   h.set(http::field::expect, "100-continuex");
   CHECK(!expects_continue(h));
+}
+
+TEST_CASE("heads that are served all the same: empty lines first, later HTTP/1 minors") {
+  CHECK(leading_empty_lines("GET / HTTP/1.1\r\n") == 0);
+  CHECK(leading_empty_lines("\r\nGET /") == 2);
+  CHECK(leading_empty_lines("\r\n\nGET /") == 3);
+  CHECK(leading_empty_lines("\r\n") == 2);
+  CHECK(leading_empty_lines("\rGET") == 0);
+  CHECK(later_minor_version("GET / HTTP/1.2\r\nHost: a\r\n") == 13u);
+  CHECK(later_minor_version("GET / HTTP/1.9\r\n") == 13u);
+  CHECK_FALSE(later_minor_version("GET / HTTP/1.1\r\n"));
+  CHECK_FALSE(later_minor_version("GET / HTTP/2.0\r\n"));
+  CHECK_FALSE(later_minor_version("GET /a b HTTP/1.2\r\n"));
+  CHECK_FALSE(later_minor_version("GET / HTTP/1.2"));  // not a whole line yet
+}
+
+TEST_CASE("a malformed request line is explained, with a line to type instead") {
+  const std::string example = "printf 'GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' | nc ::1 80";
+  const auto bare = explain_bad_request_line("GET / HTTP/1.0\n\n", example);
+  CHECK(bare.find("bare LF") != std::string::npos);
+  CHECK(bare.find(example) != std::string::npos);
+  CHECK(explain_bad_request_line("GET /\r\n\r\n", example).find("no HTTP version") !=
+        std::string::npos);
+  CHECK(explain_bad_request_line("GET /a b HTTP/1.1\r\n", example).find("%20") !=
+        std::string::npos);
+  CHECK(explain_bad_request_line("GET /a  HTTP/1.1\r\n", example).find("two spaces") !=
+        std::string::npos);
+  CHECK(explain_bad_request_line("GET / HTTP/1.1\r\n", example).empty());
 }
