@@ -137,6 +137,19 @@ expect_contains "in use errno" "EADDRINUSE" "$ERR"
 refused "nothing listens unless all can" 3 --listen '192.0.2.24:8080' --listen '[2001:db8:21c::24]:8080'
 expect_contains "--check shows the good listener passed" "ok: 192.0.2.24:8080" "$CHECK_OUT"
 kill "$FIRST"; wait "$FIRST" || true
+# Seen from a client: while a start waits for a missing address, the listener that could be
+# opened refuses connections (it was bound on trial and closed, never listened on).
+"${G[@]}" "$DUALHTTPD" --root "$ROOT" --access-log off --bind-wait 3 --listen '192.0.2.24:8081' \
+  --listen '[2001:db8:21c::99]:8081' 2>"$WORK/waiting.log" &
+WAITING=$!
+PIDS+=("$WAITING")
+for _ in $(seq 1 50); do grep -q 'waiting up to' "$WORK/waiting.log" && break; sleep 0.05; done
+CONNECT=0
+"${G[@]}" curl -s --max-time 2 -o /dev/null http://192.0.2.24:8081/ || CONNECT=$?
+expect_eq "while it waits, the good listener refuses connections (curl exit 7)" "7" "$CONNECT"
+WAIT_STATUS=0
+wait "$WAITING" || WAIT_STATUS=$?
+expect_eq "and the start fails in the end (exit 3)" "3" "$WAIT_STATUS"
 
 echo "--- 7. privileged port without the capability"
 STATUS=0

@@ -36,7 +36,12 @@ expect_eq "Last-Modified" "$(TZ=GMT date -r "$ROOT/hello.txt" '+%a, %d %b %Y %H:
 HEAD_OUT=$(curl -sg -I "$V6/hello.txt" | tr -d '\r')
 expect_contains "HEAD status" "HTTP/1.1 200 OK" "$HEAD_OUT"
 expect_contains "HEAD Content-Length" "Content-Length: 13" "$HEAD_OUT"
-expect_eq "HEAD has no body" "0" "$(curl -sg -I "$V6/hello.txt" -o /dev/null -w '%{size_download}')"
+# On one connection, HEAD then GET: right after HEAD's head comes GET's answer, no body
+# between (curl -I would never read one).
+PAIR=$(raw_request ::1 "$PORT" 'HEAD /hello.txt HTTP/1.1\r\nHost: a\r\n\r\nGET /style.css HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n' | tr -d '\r')
+expect_eq "HEAD has no body: the next answer follows its head" "HTTP/1.1 200 OK" \
+  "$(awk 'BEGIN { RS = "" } NR == 2 { print $1, $2, $3; exit }' <<<"$PAIR")"
+expect_contains "and that answer is GET's" "body { color: red }" "$PAIR"
 
 # Content types, case-insensitive extensions, charset on text.
 expect_eq "text/plain charset" "text/plain; charset=UTF-8" "$(header Content-Type "$V4/hello.txt")"
@@ -131,8 +136,10 @@ expect_eq "duplicate Host" "HTTP/1.1 400 Bad Request" "$(first_line ::1 "$PORT" 
 expect_eq "header without colon" "HTTP/1.1 400 Bad Request" "$(first_line 127.0.0.1 "$PORT" 'GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n')"
 expect_eq "bad request line" "HTTP/1.1 400 Bad Request" "$(first_line 127.0.0.1 "$PORT" 'GET /\r\n\r\n')"
 expect_eq "Content-Length with chunked" "HTTP/1.1 400 Bad Request" "$(first_line 127.0.0.1 "$PORT" 'GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n')"
-BAD=$(raw_request 127.0.0.1 "$PORT" 'GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n' | tr -d '\r')
-expect_contains "400 closes the connection" "Connection: close" "$BAD"
+expect_eq "400 closes the connection" "closed" \
+  "$(closes_after 127.0.0.1 "$PORT" 'GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n')"
+expect_eq "while a 200 keeps it open" "open" \
+  "$(closes_after 127.0.0.1 "$PORT" 'GET /hello.txt HTTP/1.1\r\nHost: a\r\n\r\n')"
 
 # /healthz: who connected, to which address and interface, over which family.
 H6=$(curl -sg "$V6/healthz")

@@ -35,8 +35,14 @@ finish() {
   echo "all checks passed"
 }
 
+# Skips (exit 77) a test that needs root when run without it, unless DUALHTTPD_NO_SKIP is set
+# (.ci/run sets it): there, a test that cannot run is a failure, not a pass.
 require_root() {
   if [ "$(id -u)" != 0 ]; then
+    if [ -n "${DUALHTTPD_NO_SKIP:-}" ]; then
+      echo "FAIL  needs root for network namespaces, and DUALHTTPD_NO_SKIP forbids skipping"
+      exit 1
+    fi
     echo "skipped: needs root for network namespaces"
     exit "$SKIP_CODE"
   fi
@@ -165,4 +171,25 @@ raw_request() {
   (printf '%b' "$3" >&"$fd") 2>/dev/null || true
   timeout 3 cat <&"$fd" 2>/dev/null || true
   exec {fd}>&-
+}
+
+# closes_after HOST PORT DATA : sends DATA and prints "closed" when the server closes the
+# connection within a second of its last byte, else "open": what a client sees, not what a
+# header promises.
+closes_after() {
+  python3 - "$@" <<'PY'
+import socket, sys, time
+host, port, data = sys.argv[1], int(sys.argv[2]), sys.argv[3].encode().decode("unicode_escape")
+with socket.create_connection((host, port), timeout=3) as s:
+    s.sendall(data.encode("latin-1"))
+    s.settimeout(1)
+    try:
+        while s.recv(65536):
+            pass
+        print("closed")
+    except socket.timeout:
+        print("open")
+    except ConnectionResetError:
+        print("closed")
+PY
 }

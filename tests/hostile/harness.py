@@ -11,6 +11,8 @@ import tempfile
 import time
 
 BINARY = os.environ.get("DUALHTTPD", "")
+# Under a sanitizer, freed memory stays in quarantine: resident memory says nothing then.
+SANITIZED = os.environ.get("DUALHTTPD_SANITIZED") == "1"
 
 
 class Checks:
