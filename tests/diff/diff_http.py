@@ -25,6 +25,8 @@ def media_type(value):
 
 def multipart_parts(content_type, body):
     """The parts of a multipart/byteranges body: (Content-Type, Content-Range, bytes) each."""
+    if "boundary=" not in content_type:
+        return None  # not multipart at all
     boundary = content_type.split("boundary=", 1)[1].strip('"').encode()
     parts = []
     for chunk in body.split(b"--" + boundary)[1:]:
@@ -103,11 +105,14 @@ class Response:
             if self.status in (200, 206, 304):
                 check("Last-Modified", self.header("last-modified"),
                       other.header("last-modified"))
+            if self.status == 304:  # no body, and no length that would promise one
+                check("Content-Length", self.header("content-length"),
+                      other.header("content-length"))
         if "body" in compare and self.status in (200, 206):
             ct = self.header("content-type") or ""
             if ct.startswith("multipart/byteranges"):
                 check("multipart parts", multipart_parts(ct, self.body),
-                      multipart_parts(other.header("content-type") or "boundary=", other.body))
+                      multipart_parts(other.header("content-type") or "", other.body))
             elif self.body != other.body:
                 out.append(("body", f"{len(self.body)} bytes", f"{len(other.body)} bytes "
                             f"({'same length, other bytes' if len(self.body) == len(other.body) else 'other length'})"))

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Differential test: the same raw requests to Apache httpd and to dualhttpd, on loopback.
+"""Differential test: the same raw requests to Apache httpd, nginx, lighttpd and dualhttpd,
+all on loopback, all serving one fixture docroot, each peer configured as Debian ships it
+(peers.py). For each case the answers are compared on what a client relies on, and the case
+passes when dualhttpd answers as at least one of the three does. Where it differs from all
+three, on purpose, the case says why (an RFC section or a security reason) and asserts
+dualhttpd's own answer instead. Every case prints what each of the four answered.
 
-Both serve one fixture docroot; Apache runs live in this test (from Debian's apache2 package)
-with a configuration modelled on the stock httpd.conf. For each case the answers are compared
-on what a client relies on. Where dualhttpd differs on purpose, the case says so and why, and
-asserts dualhttpd's own answer instead.
-
-Usage: httpd_diff.py DUALHTTPD_BINARY   (exit 0: all cases agree, else 1)
+Usage: diff_peers.py DUALHTTPD_BINARY   (exit 0: every case passes, else 1)
 """
 
 import os
@@ -21,8 +21,9 @@ import time
 
 from diff_cases import CASES, Case
 from diff_http import Exchange, exchange
+from peers import PEERS, REQUIRED
 
-APACHE_MODULES = ["mpm_event", "authz_core", "dir", "mime", "autoindex"]
+OURS = "dualhttpd"
 
 
 def free_port():
@@ -85,60 +86,31 @@ def make_docroot(base):
     return root
 
 
-def apache_config(base, root, port, indexes):
-    modules = "\n".join(
-        f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in APACHE_MODULES)
-    user = "User www-data\nGroup www-data\n" if os.geteuid() == 0 else ""
-    options = "Indexes FollowSymLinks" if indexes else "FollowSymLinks"
-    return f"""# Modelled on the stock httpd.conf: the parts a static site uses.
-{modules}
-ServerRoot {base}
-ServerName 127.0.0.1
-Listen 127.0.0.1:{port}
-PidFile {base}/httpd-{port}.pid
-ErrorLog {base}/httpd-{port}-error.log
-Mutex file:{base}
-{user}KeepAlive On
-KeepAliveTimeout 5
-MaxKeepAliveRequests 100
-DocumentRoot "{root}"
-<Directory />
-    AllowOverride None
-    Require all denied
-</Directory>
-<Directory "{root}">
-    Options {options}
-    AllowOverride None
-    Require all granted
-</Directory>
-DirectoryIndex index.html
-<Files ".ht*">
-    Require all denied
-</Files>
-AddDefaultCharset UTF-8
-TypesConfig /etc/mime.types
-"""
-
-
 class Servers:
-    """Apache and dualhttpd, twice: with directory listings and without."""
+    """Every peer and dualhttpd, twice: with directory listings and without."""
 
     def __init__(self, binary, base, root):
         self.procs = []
-        self.pairs = {}
+        self.ports = {}  # (name, indexes) -> port
+        try:
+            self.start_all(binary, base, root)
+        except Exception:
+            self.stop()
+            raise
+
+    def start_all(self, binary, base, root):
         for indexes in (True, False):
-            apache_port, ours_port = free_port(), free_port()
-            conf = os.path.join(base, f"httpd-{apache_port}.conf")
-            with open(conf, "w") as f:
-                f.write(apache_config(base, root, apache_port, indexes))
-            self.start(["apache2", "-f", conf, "-DFOREGROUND"], base, f"apache-{apache_port}")
-            args = [binary, "--root", root, "--listen", f"127.0.0.1:{ours_port}",
+            for name, configure in PEERS.items():
+                port = free_port()
+                self.start(configure(base, root, port, indexes), base, f"{name}-{port}")
+                self.ports[(name, indexes)] = port
+            port = free_port()
+            args = [binary, "--root", root, "--listen", f"127.0.0.1:{port}",
                     "--access-log", "off", "--threads", "2"]
-            self.start(args + (["--autoindex"] if indexes else []), base, f"ours-{ours_port}")
-            self.pairs[indexes] = (apache_port, ours_port)
-        for apache_port, ours_port in self.pairs.values():
-            wait_listening(apache_port)
-            wait_listening(ours_port)
+            self.start(args + (["--autoindex"] if indexes else []), base, f"ours-{port}")
+            self.ports[(OURS, indexes)] = port
+        for port in self.ports.values():
+            wait_listening(port)
 
     def start(self, argv, base, name):
         log = open(os.path.join(base, name + ".out"), "wb")
@@ -182,58 +154,78 @@ def validators(port):
     return {"etag": r.header("etag"), "lm": r.header("last-modified")}
 
 
-def compare(case: Case, theirs: Exchange, ours: Exchange):
-    """What differs between the two answers, as readable lines (empty: they agree)."""
+def compare(case: Case, theirs: Exchange, ours: Exchange, peer):
+    """What differs between a peer's answer and dualhttpd's, as readable lines (empty: they
+    agree)."""
+    if case.check:
+        return case.check.check(theirs, ours)
     problems = []
     if len(theirs.responses) != len(ours.responses):
-        problems.append(f"responses: httpd sent {len(theirs.responses)}, "
+        problems.append(f"responses: {peer} sent {len(theirs.responses)}, "
                         f"dualhttpd {len(ours.responses)}")
     for i, (a, b) in enumerate(zip(theirs.responses, ours.responses)):
         tag = f"response {i + 1}: " if len(theirs.responses) > 1 else ""
         for what, x, y in a.differences(b, case.compare):
-            problems.append(f"{tag}{what}: httpd {x!r}, dualhttpd {y!r}")
+            problems.append(f"{tag}{what}: {peer} {x!r}, dualhttpd {y!r}")
     if "keepalive" in case.compare and theirs.closed != ours.closed:
-        problems.append(f"connection afterwards: httpd {'closed' if theirs.closed else 'open'}, "
+        problems.append(f"connection afterwards: {peer} {'closed' if theirs.closed else 'open'}, "
                         f"dualhttpd {'closed' if ours.closed else 'open'}")
     return problems
 
 
+def judge(case: Case, answers):
+    """(problems, label) for one case: dualhttpd must answer as some peer does, or as the
+    case's stated difference says when it differs from all of them."""
+    ours = answers[OURS]
+    verdicts = {peer: compare(case, answers[peer], ours, peer) for peer in PEERS}
+    agreeing = [peer for peer, problems in verdicts.items() if not problems]
+    if case.unlike_all:
+        problems = case.unlike_all.check(ours)
+        if agreeing:
+            problems.append(f"dualhttpd answers as {', '.join(agreeing)} now: the stated "
+                            f"difference is gone, drop it")
+        return problems, f"unlike all, on purpose: {case.unlike_all.reason}"
+    if agreeing:
+        return [], f"as {', '.join(agreeing)}"
+    return [f"unlike {peer}: {line}" for peer, lines in verdicts.items() for line in lines], ""
+
+
 def run(binary):
-    if shutil.which("apache2") is None:  # a failure, not a skip: the comparison is the test
-        print("FAIL  apache2 is not installed: run packaging/install-deps --test")
+    missing = [REQUIRED[p] for p in PEERS if shutil.which(REQUIRED[p]) is None]
+    if missing:  # a failure, not a skip: the comparison is the test
+        print(f"FAIL  not installed: {', '.join(missing)}; run packaging/install-deps --test")
         return 1
     base = tempfile.mkdtemp(prefix="dualhttpd-diff-")
     os.chmod(base, 0o755)
     root = make_docroot(base)
-    servers = Servers(binary, base, root)
+    names = list(PEERS) + [OURS]
     failures = 0
+    servers = None
     try:
-        values = {key: validators(port) for key, port in
-                  (("apache", servers.pairs[True][0]), ("ours", servers.pairs[True][1]))}
-        def ask(case, which):
-            port = servers.pairs[case.indexes][0 if which == "apache" else 1]
-            return exchange(port, fill(case.request, {"host": f"127.0.0.1:{port}", **values[which]}))
+        servers = Servers(binary, base, root)
+        values = {name: validators(servers.ports[(name, True)]) for name in names}
+
+        def ask(case, name):
+            port = servers.ports[(name, case.indexes)]
+            return exchange(port, fill(case.request, {"host": f"127.0.0.1:{port}", **values[name]}))
 
         # Cases are independent (the docroot is only read), so they run a few at a time.
         with ThreadPoolExecutor(max_workers=8) as pool:
-            answers = [(pool.submit(ask, c, "apache"), pool.submit(ask, c, "ours")) for c in CASES]
-        for case, (theirs, ours) in zip(CASES, answers):
-            theirs, ours = theirs.result(), ours.result()
-            if case.differs:
-                problems = case.differs.check(theirs, ours)
-                label = f"differs on purpose: {case.differs.reason}"
-            else:
-                problems = compare(case, theirs, ours)
-                label = summary(ours)
+            futures = [{name: pool.submit(ask, c, name) for name in names} for c in CASES]
+        for case, pending in zip(CASES, futures):
+            answers = {name: f.result() for name, f in pending.items()}
+            problems, label = judge(case, answers)
+            seen = " | ".join(f"{name} {summary(answers[name])}" for name in names)
             if problems:
                 failures += 1
-                print(f"FAIL  {case.name}")
+                print(f"FAIL  {case.name}: {seen}")
                 for line in problems:
                     print(f"        {line}")
             else:
-                print(f"ok    {case.name}: {label}")
+                print(f"ok    {case.name}: {seen}: {label}")
     finally:
-        servers.stop()
+        if servers:
+            servers.stop()
         shutil.rmtree(base, ignore_errors=True)
     print(f"{len(CASES)} cases, {failures} failed")
     return 1 if failures else 0
