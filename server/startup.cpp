@@ -183,7 +183,8 @@ Attempt open_with_wait(const Options& o, net::io_context& io, const std::vector<
 std::string health_shadow_warning(const Options& o, const Setup& setup) {
   if (o.health_path == "off" || !setup.root.fd) return {};
   const auto relative = o.health_path.substr(1);
-  const int fd = open_beneath(setup.root, relative.empty() ? "." : relative);
+  if (relative.empty()) return {};
+  const int fd = open_beneath(setup.root, relative);
   if (fd < 0) return {};
   ::close(fd);
   return fmt::format(

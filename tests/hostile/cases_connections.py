@@ -5,7 +5,7 @@ import socket
 import threading
 import time
 
-from harness import NormalClient, Server, connect, head_of
+from harness import NormalClient, Server, connect, head_of, read_until_closed
 from registry import case
 
 MAX_CONNECTIONS = 50
@@ -94,16 +94,7 @@ def expect_continue(checks, work):
             start = time.monotonic()
             s.sendall(f"GET /hello.txt {version}\r\nHost: a\r\nContent-Length: 5\r\n"
                       f"Expect: 100-continue\r\n\r\n".encode())
-            s.settimeout(3)
-            data = b""
-            while b"hello, world\n" not in data:
-                try:
-                    chunk = s.recv(4096)
-                except socket.timeout:
-                    break
-                if not chunk:
-                    break
-                data += chunk
+            data = read_until_closed(s, timeout=3, needle=b"hello, world\n")
             ms = (time.monotonic() - start) * 1000
             status, fields = head_of(data)
             checks.equal(f"{version}: the file, without the body being sent", 200, status)
@@ -116,15 +107,6 @@ def expect_continue(checks, work):
         s.sendall(b"GET /hello.txt HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n"
                   b"Expect: 100-continue\r\n\r\nhelloGET /hello.txt HTTP/1.1\r\nHost: a\r\n"
                   b"Connection: close\r\n\r\n")
-        s.settimeout(3)
-        data = b""
-        while True:
-            try:
-                chunk = s.recv(4096)
-            except socket.timeout:
-                break
-            if not chunk:
-                break
-            data += chunk
+        data = read_until_closed(s, timeout=3)
         checks.equal("body sent at once: both requests answered", 2, data.count(b"HTTP/1.1 200 OK"))
     checks.equal("exit status after SIGTERM", 0, server.stop())

@@ -135,12 +135,13 @@ def connect(port, timeout=5):
     return socket.create_connection(("127.0.0.1", port), timeout=timeout)
 
 
-def read_until_closed(sock, timeout=5, limit=1 << 20):
-    """What arrives until the peer closes (or resets), `timeout` passes or `limit` bytes."""
+def read_until_closed(sock, timeout=5, limit=1 << 20, needle=None):
+    """What arrives until the peer closes (or resets), `timeout` passes, `limit` bytes came
+    or `needle` did."""
     sock.settimeout(timeout)
     data = b""
     deadline = time.monotonic() + timeout
-    while len(data) < limit and time.monotonic() < deadline:
+    while len(data) < limit and time.monotonic() < deadline and not (needle and needle in data):
         try:
             chunk = sock.recv(65536)
         except (socket.timeout, ConnectionResetError):
