@@ -10,10 +10,27 @@
 #include "dualhttpd/config_file.hpp"
 #include "dualhttpd/exit_codes.hpp"
 #include "dualhttpd/httpd_conf.hpp"
+#include "dualhttpd/interfaces.hpp"
+#include "dualhttpd/listen_spec.hpp"
+#include "dualhttpd/listener_plan.hpp"
 
 namespace dualhttpd {
 
 namespace {
+
+constexpr const char* probe_footer =
+    R"(URLS (numeric hosts only, as curl -g takes them)
+  http://[2001:db8:21c::24]:8080/      an IPv6 address, in brackets, then the port
+  http://[fe80::a00:27ff:fe51:575%25vboxnet0]:8080/
+                                       link-local: %25 and THIS host's interface on the link
+  http://192.0.2.24/                   an IPv4 address
+
+It asks the kernel for the route and the source address, connects, fetches /healthz (or /,
+or the URL's own path) and says what the server saw of this client.
+
+EXIT STATUS
+  0 reachable, and the server answered below 400   1 no route, no connection, or an error
+  2 a URL that cannot be probed (not http://, not numeric, no brackets))";
 
 constexpr const char* footer =
     R"(LISTEN SPECS (httpd's Listen syntax; numeric only, never looked up in DNS)
@@ -218,6 +235,7 @@ ParsedOptions parse_options(int argc, char** argv) {
   probe_cmd->add_flag("--json", probe.json, "one JSON object per URL, for scripts");
   probe_cmd->add_option("--timeout", probe.timeout_s, "seconds to wait for the server")
       ->check(CLI::Range(1u, 600u));
+  probe_cmd->footer(probe_footer);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

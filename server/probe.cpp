@@ -50,6 +50,12 @@ net::ip::address to_asio(const ProbeUrl& u) {
 
 // Asks the kernel which source address a packet to the server would leave from.
 RouteFinding find_route(const ProbeUrl& u) {
+  const auto machine = read_machine_snapshot();
+  if (auto problem = link_local_zone_problem(u, machine); !problem.empty()) {
+    RouteFinding f;
+    f.message = std::move(problem);
+    return f;
+  }
   net::io_context io;
   net::ip::udp::socket probe(io);
   const net::ip::udp::endpoint to(to_asio(u), u.port);
@@ -66,7 +72,7 @@ RouteFinding find_route(const ProbeUrl& u) {
     }
     source = IpAddress::parse(local.to_string());
   }
-  return judge_route(u.address, u.zone, ec.value(), source, read_machine_snapshot());
+  return judge_route(u.address, u.zone, ec.value(), source, machine);
 }
 
 // Runs one asynchronous operation to completion or until the deadline.
@@ -122,9 +128,9 @@ HttpOutcome fetch(const ProbeUrl& u, const std::string& path, unsigned timeout_s
   const tcp::endpoint to(to_asio(u), u.port);
   auto ec = run_until(io, deadline, [&](auto handler) { socket.async_connect(to, handler); });
   if (ec) {
-    out.error =
-        fmt::format("cannot connect to {}: {}", u.host_text(),
-                    ec == net::error::timed_out ? "no answer within the timeout" : ec.message());
+    out.error = fmt::format(
+        "cannot connect to {}: {}", u.host_text(),
+        explain_connect_error(ec == net::error::timed_out ? ETIMEDOUT : ec.value(), u, timeout_s));
     return out;
   }
   http::request<http::empty_body> req{http::verb::get, path, 11};

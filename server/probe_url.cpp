@@ -24,6 +24,24 @@ bool take_port(std::string_view rest, ProbeUrl& u) {
   return true;
 }
 
+// An IPv6 address written without brackets: the URL to type instead, built from this one,
+// unless it cannot be told where the address ends (a last group of digits may be a port).
+std::string unbracketed(std::string_view authority, std::string_view rest) {
+  const auto last = authority.substr(authority.rfind(':') + 1);
+  const bool port_like = !last.empty() && last.size() <= 5 &&
+                         last.find_first_not_of("0123456789") == std::string_view::npos;
+  const auto path = rest.empty() ? std::string_view("/") : rest;
+  if (IpAddress::parse_v6(authority) && !port_like)
+    return fmt::format("an IPv6 address in a URL needs brackets: http://[{}]{}", authority, path);
+  if (port_like && IpAddress::parse_v6(authority.substr(0, authority.size() - last.size() - 1)))
+    return fmt::format(
+        "an IPv6 address in a URL needs brackets, and here it cannot be told whether :{} is the "
+        "port or the address's last group: write http://[ADDRESS]:PORT{} (the port after the "
+        "brackets)",
+        last, path);
+  return "an IPv6 address in a URL needs brackets, the port after them: http://[ADDRESS]:PORT/";
+}
+
 }  // namespace
 
 std::string ProbeUrl::host_text() const {
@@ -69,7 +87,7 @@ ProbeUrl parse_probe_url(std::string_view url) {
   }
   const auto colon = authority.find(':');
   if (authority.find(':', colon + 1) != std::string_view::npos && colon != std::string_view::npos)
-    return failed("an IPv6 address in a URL needs brackets: http://[2001:db8::24]:8080/");
+    return failed(unbracketed(authority, rest.substr(authority.size())));
   const auto addr = IpAddress::parse_v4(authority.substr(0, colon));
   if (!addr)
     return failed(fmt::format("'{}' is not a numeric address (names are not looked up)",

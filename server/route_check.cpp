@@ -1,10 +1,14 @@
 #include "dualhttpd/route_check.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "dualhttpd/bind_error.hpp"
+#include "dualhttpd/listen_spec.hpp"
 
 namespace dualhttpd {
 
@@ -46,7 +50,78 @@ std::string no_route(const IpAddress& destination) {
          : std::string());
 }
 
+// This host's interfaces that have a link-local IPv6 address, by name.
+std::vector<std::string> link_local_interfaces(const MachineSnapshot& machine) {
+  std::vector<std::string> names;
+  for (const auto& a : machine.addresses)
+    if (a.address.family == Family::ipv6 && a.address.is_link_local() &&
+        std::find(names.begin(), names.end(), a.ifname) == names.end())
+      names.push_back(a.ifname);
+  return names;
+}
+
+std::string url_with_zone(const ProbeUrl& url, const std::string& zone) {
+  return fmt::format("http://[{}%25{}]{}{}", url.address.to_string(), zone,
+                     url.port == 80 ? std::string() : fmt::format(":{}", url.port), url.path);
+}
+
 }  // namespace
+
+std::string link_local_zone_problem(const ProbeUrl& url, const MachineSnapshot& machine) {
+  if (url.address.family != Family::ipv6 || !url.address.is_link_local()) return {};
+  const auto index = parse_zone_index(url.zone);
+  if (!url.zone.empty() &&
+      (index.numeric ? machine.find_interface(index.value) : machine.find_interface(url.zone)))
+    return {};
+  const auto here = link_local_interfaces(machine);
+  std::string cause =
+      url.zone.empty()
+          ? fmt::format(
+                "{} is a link-local address: it exists once per link, so the URL must "
+                "say which of this host's interfaces is on the server's link, as a zone "
+                "(%25 and the interface's name); without one the kernel cannot choose "
+                "({})",
+                url.address.to_string(), errno_text(EINVAL))
+          : fmt::format(
+                "this host has no interface {} (interfaces: {}): the zone names *this* "
+                "host's interface on the server's link, not the server's own",
+                url.zone, machine.interface_names());
+  if (here.empty())
+    return cause +
+           ". No interface here has a link-local address: bring up the one that faces the server "
+           "(`ip link set IFACE up`)";
+  std::string urls;
+  for (std::size_t i = 0; i < here.size() && i < 4; ++i)
+    urls += fmt::format("{}dualhttpd probe '{}'", i ? ", or " : "", url_with_zone(url, here[i]));
+  return fmt::format("{}. Interfaces here with a link-local address: {}; try {}", cause,
+                     fmt::join(here, ", "), urls);
+}
+
+std::string explain_connect_error(int error, const ProbeUrl& url, unsigned timeout_s) {
+  const auto address = url.address.to_string();
+  const bool v6 = url.address.family == Family::ipv6;
+  switch (error) {
+    case ECONNREFUSED:
+      return fmt::format(
+          "{} answered, but nothing listens there on port {} ({}): on the server, `dualhttpd "
+          "--check` says what would listen, `ss -ltn 'sport = :{}'` what does; or a firewall "
+          "there rejects the connection",
+          address, url.port, errno_text(error), url.port);
+    case ETIMEDOUT:
+      return fmt::format(
+          "no answer at all within {} s: a firewall on the server dropping it (look with "
+          "`firewall-cmd --list-all`, `ufw status` or `nft list ruleset` there), a wrong link, or "
+          "no host with that address (`ip {}neigh show {}` says FAILED or INCOMPLETE then)",
+          timeout_s, v6 ? "-6 " : "", address);
+    case EHOSTUNREACH:
+      return fmt::format(
+          "no host on the link answers for {} ({}): neighbour discovery failed; is the server up "
+          "and does it hold that address (`ip {}addr` there)? `ip {}neigh show {}` here",
+          address, errno_text(error), v6 ? "-6 " : "", v6 ? "-6 " : "", address);
+    default:
+      return errno_text(error);
+  }
+}
 
 std::string prefix_text(const IpAddress& address, unsigned prefix_length) {
   return fmt::format("{}/{}", masked(address, prefix_length).to_string(), prefix_length);

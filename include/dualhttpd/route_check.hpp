@@ -7,6 +7,7 @@
 
 #include "dualhttpd/interfaces.hpp"
 #include "dualhttpd/ip_address.hpp"
+#include "dualhttpd/probe_url.hpp"
 
 namespace dualhttpd {
 
@@ -26,5 +27,14 @@ RouteFinding judge_route(const IpAddress& destination, const std::string& zone, 
 
 // "2001:db8:21c::/64"
 std::string prefix_text(const IpAddress& address, unsigned prefix_length);
+
+// A link-local URL must name the link by *this* host's interface on it (the zone, %25IFACE).
+// Without a zone, or with one this host does not have (often the server's own interface
+// name), the reason in words and the URLs to try instead, built from the user's own URL;
+// "" when the zone is one of this host's interfaces (or the address is not link-local).
+std::string link_local_zone_problem(const ProbeUrl& url, const MachineSnapshot& machine);
+
+// What a failed TCP connect means from the client's side, with what to look at on which side.
+std::string explain_connect_error(int error, const ProbeUrl& url, unsigned timeout_s);
 
 }  // namespace dualhttpd

@@ -148,6 +148,41 @@ case $CASE in
     expect_contains "the server saw the source address" "saw this client as 2001:db8:21c::25 (the source address above)" "$OUT"
     JSON=$("${H[@]}" "$DUALHTTPD" probe --json 'http://[2001:db8:21c::24]:8080/')
     expect_contains "--json" '"ok":true' "$JSON"
+    # Link-local without this host's interface: why, and the URL to type, not a bare EINVAL.
+    probe_from_host "http://[$LL]:8080/"
+    expect_eq "link-local without a zone fails" "1" "$STATUS"
+    expect_not_contains "no bare EINVAL" "cannot find a route" "$OUT"
+    expect_contains "says what a zone is for" "which of this host's interfaces is on the server's link" "$OUT"
+    expect_contains "offers this host's interface" "dualhttpd probe 'http://[$LL%25vboxnet0]:8080/'" "$OUT"
+    probe_from_host "http://[$LL%25enp0s8]:8080/"
+    expect_contains "the server's interface name: this host has none" "this host has no interface enp0s8" "$OUT"
+    # The URL it offers works as written, once the server listens on its link-local address.
+    OFFERED=$(grep -o "dualhttpd probe 'http://\[$LL%25vboxnet0\]:8080/'" <<<"$OUT" | head -n 1 | cut -d"'" -f2)
+    serve ll --listen "[$LL%enp0s8]:8080"
+    probe_from_host "$OFFERED"
+    expect_eq "the offered URL probes the server" "0" "$STATUS"
+    # Refused: the host answered, nothing listens on that port.
+    probe_from_host 'http://[2001:db8:21c::24]:8099/'
+    expect_eq "refused fails" "1" "$STATUS"
+    expect_contains "refused: the host answered, nothing listens" "answered, but nothing listens there on port 8099" "$OUT"
+    expect_contains "refused: where to look" "ss -ltn 'sport = :8099'" "$OUT"
+    # Silent: the guest's firewall drops the port: no answer at all, and where to look.
+    "${G[@]}" nft -f - <<'NFT'
+table inet dualhttpd_test {
+  chain input {
+    type filter hook input priority 0;
+    tcp dport 8080 drop
+  }
+}
+NFT
+    probe_from_host --timeout 2 'http://[2001:db8:21c::24]:8080/'
+    "${G[@]}" nft delete table inet dualhttpd_test
+    expect_eq "dropped fails" "1" "$STATUS"
+    expect_contains "dropped: no answer at all" "no answer at all within 2 s" "$OUT"
+    expect_contains "dropped: the firewall commands to look with" "nft list ruleset" "$OUT"
+    HELP=$("$DUALHTTPD" probe --help)
+    expect_contains "probe --help has its own exit statuses" "0 reachable, and the server answered below 400" "$HELP"
+    expect_not_contains "and not the server's" "a listener cannot be opened here" "$HELP"
     ;;
   browser)
     if ! command -v chromium >/dev/null; then

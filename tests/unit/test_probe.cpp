@@ -43,7 +43,12 @@ TEST_CASE("probe URLs: brackets, %25 zones, IPv4, ports and paths") {
   CHECK(u.path == "/");
   CHECK(has(parse_probe_url("https://[::1]/").error, "https is not probed"));
   CHECK(has(parse_probe_url("ftp://[::1]/").error, "http://"));
-  CHECK(has(parse_probe_url("http://2001:db8::24:8080/").error, "needs brackets"));
+  // Without brackets: the URL to type is built from the user's own, or none is offered when
+  // it cannot be told where the address ends.
+  CHECK(has(parse_probe_url("http://2001:db8::24:8080/").error, "cannot be told whether :8080"));
+  CHECK_FALSE(has(parse_probe_url("http://2001:db8:21c::24:8080/").error, "[2001:db8::24]"));
+  CHECK(has(parse_probe_url("http://2001:db8::ab/x").error, "http://[2001:db8::ab]/x"));
+  CHECK(parse_probe_url("http://[2001:db8::ab]/x").ok());
   CHECK(has(parse_probe_url("http://example.com/").error, "names are not looked up"));
   CHECK(has(parse_probe_url("http://[2001:db8::1%25eth0]/").error, "only a link-local"));
   CHECK(has(parse_probe_url("http://[::1]:0/").error, "bad port"));
@@ -85,4 +90,42 @@ TEST_CASE("prefixes") {
   CHECK(prefix_text(*IpAddress::parse("2001:db8:21c::24"), 64) == "2001:db8:21c::/64");
   CHECK(prefix_text(*IpAddress::parse("198.51.100.24"), 24) == "198.51.100.0/24");
   CHECK(prefix_text(*IpAddress::parse("2001:db8:21c:ffff::1"), 50) == "2001:db8:21c:c000::/50");
+}
+
+TEST_CASE("a link-local URL without this host's interface: why, and the URLs to try") {
+  const auto machine = host_before_fix();
+  auto u = parse_probe_url("http://[fe80::a00:27ff:fe51:575]:8080/");
+  REQUIRE(u.ok());
+  auto why = link_local_zone_problem(u, machine);
+  CHECK(has(why, "fe80::a00:27ff:fe51:575 is a link-local address"));
+  CHECK(has(why, "Interfaces here with a link-local address: vboxnet0"));
+  CHECK(has(why, "dualhttpd probe 'http://[fe80::a00:27ff:fe51:575%25vboxnet0]:8080/'"));
+  CHECK_FALSE(has(why, "EINVAL: Invalid argument\n"));
+  // The server's interface name: this host has none of that name.
+  u = parse_probe_url("http://[fe80::a00:27ff:fe51:575%25enp0s8]/healthz");
+  REQUIRE(u.ok());
+  why = link_local_zone_problem(u, machine);
+  CHECK(has(why, "this host has no interface enp0s8 (interfaces: lo, vboxnet0, eno1)"));
+  CHECK(has(why, "not the server's own"));
+  CHECK(has(why, "'http://[fe80::a00:27ff:fe51:575%25vboxnet0]/healthz'"));
+  // The URL offered parses, and its zone is accepted.
+  const auto offered = parse_probe_url("http://[fe80::a00:27ff:fe51:575%25vboxnet0]/healthz");
+  REQUIRE(offered.ok());
+  CHECK(link_local_zone_problem(offered, machine).empty());
+  CHECK(link_local_zone_problem(parse_probe_url("http://[2001:db8:21c::24]/"), machine).empty());
+}
+
+TEST_CASE("refused and silent connections are told apart, with where to look") {
+  const auto u = parse_probe_url("http://[2001:db8:21c::24]:8080/");
+  const auto refused = explain_connect_error(ECONNREFUSED, u, 5);
+  CHECK(has(refused, "answered, but nothing listens there on port 8080"));
+  CHECK(has(refused, "ss -ltn 'sport = :8080'"));
+  CHECK(has(refused, "dualhttpd --check"));
+  const auto silent = explain_connect_error(ETIMEDOUT, u, 5);
+  CHECK(has(silent, "no answer at all within 5 s"));
+  CHECK(has(silent, "firewall-cmd --list-all"));
+  CHECK(has(silent, "ufw status"));
+  CHECK(has(silent, "nft list ruleset"));
+  CHECK(has(silent, "ip -6 neigh show 2001:db8:21c::24"));
+  CHECK(has(explain_connect_error(EHOSTUNREACH, u, 5), "neighbour discovery failed"));
 }
