@@ -24,12 +24,14 @@ Problem explain(const Listener& l, const char* stage, const boost::system::error
   return explain_bind_error(l, stage, ec.value(), machine, owner);
 }
 
-// Creates and binds one socket; on failure returns the problem and leaves `acceptor` closed.
+// Creates and binds one socket; on failure returns the problem (its errno in `error`) and
+// leaves `acceptor` closed.
 std::optional<Problem> bind_one(tcp::acceptor& acceptor, const Listener& l,
-                                const MachineSnapshot& machine, bool freebind) {
+                                const MachineSnapshot& machine, bool freebind, int& error) {
   const auto endpoint = endpoint_of(l);
   boost::system::error_code ec;
   acceptor.open(endpoint.protocol(), ec);
+  error = ec.value();
   if (ec) return explain(l, "socket", ec, machine);
   // Explicit on every AF_INET6 socket: the system default (bindv6only) varies.
   if (l.spec.family() == Family::ipv6) acceptor.set_option(net::ip::v6_only(l.v6only), ec);
@@ -41,8 +43,10 @@ std::optional<Problem> bind_one(tcp::acceptor& acceptor, const Listener& l,
     else
       acceptor.set_option(net::detail::socket_option::boolean<IPPROTO_IP, IP_FREEBIND>(true), ec);
   }
+  error = ec.value();
   if (ec) return explain(l, "setsockopt", ec, machine);
   acceptor.bind(endpoint, ec);
+  error = ec.value();
   if (ec) return explain(l, "bind", ec, machine);
   return std::nullopt;
 }
@@ -65,9 +69,12 @@ OpenListeners open_listeners(net::io_context& io, const std::vector<Listener>& l
   OpenListeners out;
   for (const auto& l : listeners) {
     out.acceptors.emplace_back(io);
-    auto problem = bind_one(out.acceptors.back(), l, machine, freebind);
+    int error = 0;
+    auto problem = bind_one(out.acceptors.back(), l, machine, freebind, error);
     out.bound.push_back(!problem);
-    if (problem) out.problems.push_back(std::move(*problem));
+    if (!problem) continue;
+    out.problems.push_back(std::move(*problem));
+    for (auto& next : foreseen_problems(l, error, machine)) out.problems.push_back(std::move(next));
   }
   for (std::size_t i = 0; listen && out.problems.empty() && i < listeners.size(); ++i) {
     boost::system::error_code ec;

@@ -39,6 +39,12 @@ Problem tentative(const Listener& l, const AssignedAddress& a) {
                       a.address.to_string(), a.ifname, errno_text(EADDRNOTAVAIL)),
           fmt::format("start with --bind-wait SECONDS to wait for DAD (about a second; see `ip -6 "
                       "addr show dev {}`), or add the address with 'nodad'",
+                      a.ifname),
+          ProblemKind::bind,
+          false,
+          fmt::format("DAD did not finish in that time: look with `ip -6 addr show dev {}` "
+                      "(dadfailed means another host on the link has the address), or add the "
+                      "address with 'nodad'",
                       a.ifname)};
 }
 
@@ -52,13 +58,20 @@ Problem dad_failed(const Listener& l, const AssignedAddress& a) {
                       a.ifname, a.address.to_string(), a.prefix_length, a.ifname)};
 }
 
+// The IPv4 listener that stands in for an IPv6 one, where there is an obvious one.
+std::string ipv4_instead(const Listener& l) {
+  const auto& a = l.spec.address;
+  if (a.is_loopback()) return fmt::format("listen on 127.0.0.1:{}", l.spec.port);
+  if (a.is_unspecified()) return fmt::format("listen on 0.0.0.0:{}", l.spec.port);
+  return "listen on an IPv4 address of this machine";
+}
+
 Problem ipv6_disabled(const Listener& l, const std::string& where, const std::string& sysctl) {
   return {l.spec.text,
           fmt::format("IPv6 is disabled {} ({} = 1), so it has no IPv6 addresses to bind ({})",
                       where, sysctl, errno_text(EADDRNOTAVAIL)),
-          fmt::format("check with `sysctl {}`; enable it with `sysctl -w {}=0`, or listen on an "
-                      "IPv4 address instead",
-                      sysctl, sysctl)};
+          fmt::format("check with `sysctl {}`; enable it with `sysctl -w {}=0`, or {}", sysctl,
+                      sysctl, ipv4_instead(l))};
 }
 
 Problem not_assigned(const Listener& l, const MachineSnapshot& machine) {
@@ -71,12 +84,19 @@ Problem not_assigned(const Listener& l, const MachineSnapshot& machine) {
   if (fam == Family::ipv6 && !disabled.empty())
     cause += fmt::format("; note that IPv6 is disabled on {}", disabled);
   const auto dev = l.scope_id ? l.ifname : std::string("IFACE");
-  return {l.spec.text, cause,
-          fmt::format("add it first (`ip addr add {}/{} dev {}`; if it comes later, as at boot, "
-                      "use --bind-wait SECONDS or --freebind), or listen on an address this "
-                      "machine has: {}",
-                      addr.to_string(), fam == Family::ipv6 ? 64 : 24, dev,
-                      address_list(machine, fam))};
+  return {
+      l.spec.text,
+      cause,
+      fmt::format("add it first (`ip addr add {}/{} dev {}`; if it comes later, as at boot, "
+                  "use --bind-wait SECONDS or --freebind), or listen on an address this "
+                  "machine has: {}",
+                  addr.to_string(), fam == Family::ipv6 ? 64 : 24, dev, address_list(machine, fam)),
+      ProblemKind::bind,
+      false,
+      fmt::format("it did not come in that time: add it (`ip addr add {}/{} dev {}`), or "
+                  "listen on an address this machine has: {}",
+                  addr.to_string(), fam == Family::ipv6 ? 64 : 24, dev,
+                  address_list(machine, fam))};
 }
 
 Problem on_other_interface(const Listener& l, const MachineSnapshot& machine) {
@@ -116,9 +136,15 @@ Problem address_in_use(const Listener& l, const std::optional<PortOwner>& owner)
   const auto port = l.spec.port;
   const std::string who = owner ? fmt::format("{} (pid {}) holds it", owner->command, owner->pid)
                                 : "this process cannot see which program holds it";
+  const auto& a = l.spec.address;
+  const auto where = a.is_unspecified()         ? fmt::format("every {} address ({})",
+                                                      a.family == Family::ipv6 ? "IPv6" : "IPv4",
+                                                      a.family == Family::ipv6 ? "[::]" : "0.0.0.0")
+                     : a.family == Family::ipv6 ? fmt::format("[{}]", a.to_string())
+                                                : a.to_string();
   return {l.spec.text,
-          fmt::format("port {} is already in use on {}: {} ({})", port, l.spec.address.to_string(),
-                      who, errno_text(EADDRINUSE)),
+          fmt::format("port {} is already in use on {}: {} ({})", port, where, who,
+                      errno_text(EADDRINUSE)),
           fmt::format("stop that program or choose another port; `ss -ltnp 'sport = :{}'` shows "
                       "who listens",
                       port)};
@@ -144,11 +170,13 @@ Problem permission_denied(const Listener& l, const MachineSnapshot& machine) {
 }
 
 Problem no_ipv6_in_kernel(const Listener& l) {
-  return {
-      l.spec.text,
-      fmt::format("this kernel has no IPv6: socket(AF_INET6) fails ({})", errno_text(EAFNOSUPPORT)),
-      "look for ipv6.disable=1 in /proc/cmdline and check that /proc/sys/net/ipv6 exists; "
-      "or listen on an IPv4 address instead"};
+  return {l.spec.text,
+          fmt::format("this kernel runs without IPv6: socket(AF_INET6) fails ({}); usually "
+                      "ipv6.disable=1 on the kernel command line (see /proc/cmdline)",
+                      errno_text(EAFNOSUPPORT)),
+          fmt::format("remove ipv6.disable=1 from GRUB_CMDLINE_LINUX in /etc/default/grub, run "
+                      "update-grub and reboot; or {}",
+                      ipv4_instead(l))};
 }
 
 }  // namespace
@@ -156,6 +184,19 @@ Problem no_ipv6_in_kernel(const Listener& l) {
 std::string errno_text(int error) {
   const char* name = ::strerrorname_np(error);
   return fmt::format("{}: {}", name ? name : std::to_string(error), ::strerrordesc_np(error));
+}
+
+std::vector<Problem> foreseen_problems(const Listener& listener, int error,
+                                       const MachineSnapshot& machine) {
+  std::vector<Problem> out;
+  const bool privileged = listener.spec.port < machine.unprivileged_port_start;
+  if (error != EACCES && error != EPERM && privileged && !machine.can_bind_privileged)
+    out.push_back(permission_denied(listener, machine));
+  const auto& address = listener.spec.address;
+  if ((error == EACCES || error == EPERM) && !address.is_unspecified() && !address.is_loopback() &&
+      !address.is_link_local() && machine.holders(address).empty())
+    out.push_back(address_not_available(listener, machine));
+  return out;
 }
 
 Problem explain_bind_error(const Listener& listener, const std::string& stage, int error,

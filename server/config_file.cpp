@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
+#include <utility>
 
 #include "dualhttpd/file_text.hpp"
 
@@ -73,16 +75,56 @@ std::string_view type_name(const toml::node& value) {
   }
 }
 
-std::string example(std::string_view key, ConfigKind kind) {
+// A TOML string literal.
+std::string quoted(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// The value as text, whatever its TOML type: what the user wrote, without quotes.
+std::optional<std::string> text_of(const toml::node& value) {
+  if (const auto* s = value.as_string()) return s->get();
+  if (const auto* i = value.as_integer()) return std::to_string(i->get());
+  if (const auto* b = value.as_boolean()) return b->get() ? "true" : "false";
+  return std::nullopt;
+}
+
+// The line to write instead, built from the user's own value; "" when no value of the right
+// type can be read out of it (then the fix names the type, not a made-up value).
+std::string corrected(std::string_view key, ConfigKind kind, const toml::node& value) {
+  const auto text = text_of(value);
   switch (kind) {
-    case ConfigKind::flag:
-      return fmt::format("{} = true", key);
+    case ConfigKind::flag: {
+      static constexpr std::pair<std::string_view, bool> words[] = {
+          {"true", true},   {"yes", true}, {"on", true},   {"1", true},
+          {"false", false}, {"no", false}, {"off", false}, {"0", false}};
+      for (const auto& [word, flag] : words)
+        if (text && *text == word) return fmt::format("{} = {}", key, flag);
+      return {};
+    }
     case ConfigKind::number:
-      return fmt::format("{} = 30", key);
+      if (text && !text->empty() && text->find_first_not_of("0123456789") == std::string::npos &&
+          text->size() < 10)
+        return fmt::format("{} = {}", key, *text);
+      return {};
     case ConfigKind::text:
-      return fmt::format("{} = \"...\"", key);
-    case ConfigKind::list:
-      return fmt::format("{} = [\"[::1]:80\", \"127.0.0.1:80\"]", key);
+      return text ? fmt::format("{} = {}", key, quoted(*text)) : std::string();
+    case ConfigKind::list: {
+      if (text) return fmt::format("{} = [{}]", key, quoted(*text));
+      const auto* array = value.as_array();
+      if (!array) return {};
+      std::string items;
+      for (const auto& item : *array) {
+        const auto t = text_of(item);
+        if (!t) return {};
+        items += (items.empty() ? "" : ", ") + quoted(*t);
+      }
+      return fmt::format("{} = [{}]", key, items);
+    }
   }
   return {};
 }
@@ -107,9 +149,11 @@ std::vector<std::string> arguments_of(const toml::node& value, const ConfigKey& 
                                       std::uint32_t line) {
   const auto option = "--" + key.option;
   const auto wrong_type = [&] {
+    const auto fixed = corrected(name, key.kind, value);
     fail(path, line, name,
          fmt::format("it is {}, and {} takes {}", type_name(value), name, kind_name(key.kind)),
-         "write it as " + example(name, key.kind));
+         fixed.empty() ? fmt::format("give {} {}", name, kind_name(key.kind))
+                       : "write it as " + fixed);
   };
   switch (key.kind) {
     case ConfigKind::flag:

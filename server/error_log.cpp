@@ -1,5 +1,6 @@
 #include "dualhttpd/error_log.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -71,8 +72,15 @@ std::string open_error_log(const std::string& target, const std::string& level) 
     spdlog::set_default_logger(logger);
     return {};
   } catch (const spdlog::spdlog_ex& e) {
-    return "cannot open error log " + target + ": " + e.what();
+    return fmt::format(
+        "cannot open the error log {}\n  cause: {}\n  fix:   name a file in a directory this "
+        "user may write (--error-log FILE), or --error-log - for standard error\n",
+        target, e.what());
   }
+}
+
+bool error_log_is_file() {
+  return g_file_sink != nullptr;
 }
 
 std::string reopen_error_log() {

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -108,6 +109,15 @@ void read_interfaces(MachineSnapshot& snap) {
   ::freeifaddrs(list);
 }
 
+// CAP_NET_BIND_SERVICE (bit 10) in CapEff of /proc/self/status.
+bool has_net_bind_service() {
+  const auto status = read_text("/proc/self/status");
+  const auto at = status.find("CapEff:");
+  if (at == std::string::npos) return true;  // cannot tell: do not foresee a refusal
+  const auto value = std::strtoull(status.c_str() + at + 7, nullptr, 16);
+  return (value >> 10) & 1;
+}
+
 bool kernel_has_ipv6() {
   const int fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
@@ -125,6 +135,7 @@ MachineSnapshot read_machine_snapshot() {
   snap.ipv6_disabled_all = read_int("/proc/sys/net/ipv6/conf/all/disable_ipv6").value_or(0) == 1;
   snap.unprivileged_port_start =
       read_int("/proc/sys/net/ipv4/ip_unprivileged_port_start").value_or(1024);
+  snap.can_bind_privileged = has_net_bind_service();
   return snap;
 }
 

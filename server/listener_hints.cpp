@@ -107,6 +107,15 @@ std::vector<Hint> listener_hints(const Listener& l, const MachineSnapshot& machi
   std::vector<Hint> out;
   const auto& a = l.spec.address;
   if (a.is_unspecified()) {
+    if (a.family == Family::ipv6 && machine.ipv6_disabled_all) {
+      out.push_back({true, fmt::format("IPv6 is disabled on this machine "
+                                       "(net.ipv6.conf.all.disable_ipv6 = 1): this socket "
+                                       "listens, but no IPv6 connection can arrive; enable IPv6 "
+                                       "with `sysctl -w net.ipv6.conf.all.disable_ipv6=0`, or "
+                                       "listen on 0.0.0.0:{} alone",
+                                       l.spec.port)});
+      return out;
+    }
     if (const auto* g = first_global(machine, a.family)) {
       Listener example = l;
       example.spec.address = g->address;

@@ -1,5 +1,7 @@
 #include "dualhttpd/listener_plan.hpp"
 
+#include "dualhttpd/bind_error.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -76,10 +78,23 @@ Problem unknown_zone(const ListenSpec& spec, const MachineSnapshot& machine) {
       {},
       ProblemKind::bind};
   const auto alternatives = zoned_alternatives(spec, machine);
-  p.fix = alternatives.empty()
-              ? fmt::format("use one of the interfaces above after '%' (see `ip -6 addr`)")
-              : fmt::format("{} is on {}: listen on {}", spec.address.to_string(),
-                            holder_names(machine.holders(spec.address)), join_or(alternatives));
+  if (!alternatives.empty()) {
+    p.fix = fmt::format("{} is on {}: listen on {}", spec.address.to_string(),
+                        holder_names(machine.holders(spec.address)), join_or(alternatives));
+    return p;
+  }
+  // The address is on no interface either: naming an interface alone would only lead to the
+  // next refusal. The link-local addresses this machine has, each with its interface:
+  std::vector<std::string> own;
+  for (const auto* a : machine.addresses_of(Family::ipv6, true))
+    if (a->usable()) own.push_back(format_endpoint(a->address, a->ifname, spec.port));
+  p.fix = own.empty() ? std::string(
+                            "no interface here has a link-local address yet: bring up the "
+                            "one that faces the clients (`ip link set IFACE up`)")
+                      : fmt::format(
+                            "{} is on no interface here either; listen on a link-local "
+                            "address this machine has: {}",
+                            spec.address.to_string(), join_or(own));
   return p;
 }
 
@@ -203,6 +218,8 @@ ListenerPlan plan_listeners(const std::vector<ListenSpec>& specs, const MachineS
     Listener candidate;
     if (auto problem = check_one(spec, machine, ipv4_mapped, candidate)) {
       plan.problems.push_back(std::move(*problem));
+      for (auto& next : foreseen_problems(candidate, 0, machine))
+        plan.problems.push_back(std::move(next));
       continue;
     }
     std::optional<Problem> clash;

@@ -1,12 +1,15 @@
 // dualhttpd: a small dual-stack static-file HTTP server that explains failed binds.
 #include <cerrno>
+#include <cstdio>
 #include <exception>
 #include <system_error>
 
 #include <boost/system/system_error.hpp>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
+#include "dualhttpd/error_log.hpp"
 #include "dualhttpd/exit_codes.hpp"
 #include "dualhttpd/options.hpp"
 #include "dualhttpd/startup.hpp"
@@ -14,18 +17,25 @@
 namespace {
 
 int stopped(const char* what, int code) {
-  fmt::print(stderr, "dualhttpd: stopped: {}\n{}", what,
-             code == EMFILE || code == ENFILE
-                 ? "  fix:   raise the descriptor limit (ulimit -n, LimitNOFILE=), or use fewer "
-                   "--threads\n"
-             : code == EAGAIN ? "  fix:   use fewer --threads (or raise ulimit -u)\n"
-                              : "");
+  const auto text = fmt::format(
+      "stopped: {}\n{}", what,
+      code == EMFILE || code == ENFILE
+          ? "  fix:   raise the descriptor limit (ulimit -n, LimitNOFILE=), or use fewer "
+            "--threads\n"
+      : code == EAGAIN ? "  fix:   use fewer --threads (or raise ulimit -u)\n"
+                       : "");
+  std::fflush(stdout);
+  fmt::print(stderr, "dualhttpd: {}", text);
+  if (dualhttpd::error_log_is_file()) spdlog::critical("{}", text.substr(0, text.size() - 1));
   return dualhttpd::exit_runtime_error;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Line by line, so that piped (2>&1 | less, a CI log) the ok: lines on standard output and
+  // the problems on standard error come in the order they were written.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   // Whatever escapes (a thread that cannot be created, a descriptor that cannot be
   // duplicated) ends the process with a message and the documented status, not abort().
   try {

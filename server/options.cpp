@@ -55,8 +55,21 @@ Signals: SIGTERM/SIGINT stop gracefully; SIGHUP reopens the log files and the do
 The manual, man 8 dualhttpd, has every bind error with its cause and fix, the configuration
 file, systemd and the files.)";
 
-// --from-httpd-conf: httpd's lines as dualhttpd's options (the command line's own --listen,
-// --root and --autoindex still win), each told on stdout.
+// A spec as it can work on this machine: the parser's suggestion for one it refuses, the
+// zone of the one interface that holds a link-local address written without it; else as is.
+std::string working_spec(const std::string& text) {
+  const auto parsed = parse_listen_spec(text);
+  if (!parsed.ok()) return parsed.suggestion.empty() ? text : parsed.suggestion;
+  const auto& spec = parsed.specs.front();
+  if (spec.family() != Family::ipv6 || !spec.address.is_link_local() || !spec.zone.empty())
+    return text;
+  const auto zoned = zoned_alternatives(spec, read_machine_snapshot());
+  return zoned.size() == 1 ? zoned.front() : text;
+}
+
+// --from-httpd-conf (or the key from_httpd_conf): httpd's lines as dualhttpd's options, over
+// the configuration file's (the command line's own --listen, --root and --autoindex still
+// win), each told on stdout.
 bool apply_httpd_conf(const CLI::App& app, Options& o) {
   HttpdConf conf;
   try {
@@ -72,12 +85,17 @@ bool apply_httpd_conf(const CLI::App& app, Options& o) {
   fmt::print("from httpd's configuration {} ({} file{} read):\n", o.from_httpd_conf,
              conf.files.size(), conf.files.size() == 1 ? "" : "s");
   for (const auto& line : t.lines) fmt::print("  {}\n", line);
-  if (!t.listen.empty() && app.count("--listen") == 0) o.listen = t.listen;
+  if (!t.listen.empty() && app.count("--listen") == 0) {
+    o.listen = t.listen;
+    o.listen_origin = t.listen_origin;
+  }
   if (!t.root.empty() && app.count("--root") == 0) o.root = t.root;
   if (app.count("--autoindex") == 0) o.autoindex = t.autoindex;
+  // The command line to use from now on: each spec as it can work here (the problems of the
+  // spec as httpd wrote it are still reported by --check and a start).
   std::string command = "dualhttpd";
   if (!o.root.empty()) command += " --root " + o.root;
-  for (const auto& spec : o.listen) command += " --listen '" + spec + "'";
+  for (const auto& spec : o.listen) command += " --listen '" + working_spec(spec) + "'";
   if (o.autoindex) command += " --autoindex";
   fmt::print("as a dualhttpd command line: {}\n", command);
   return true;
@@ -109,11 +127,20 @@ bool parse_quietly(CLI::App& app, int argc, char** argv) {
 // so an error names its line; `used` is its path. False (and a message on stderr) when it is
 // unreadable or wrong.
 bool apply_config_file(CLI::App& app, const std::vector<ConfigKey>& keys,
-                       const std::string& requested, std::string& used) {
-  if (requested == "none") return true;
+                       const std::string& requested, std::string& used, std::string& note) {
+  if (requested == "none") {
+    note = "none (--config none)";
+    return true;
+  }
+  const auto fallback = default_config_file();
   std::error_code ec;
-  if (requested.empty() && !std::filesystem::exists(DUALHTTPD_CONFIG_FILE, ec)) return true;
-  const std::string path = requested.empty() ? DUALHTTPD_CONFIG_FILE : requested;
+  if (requested.empty() && (fallback.empty() || !std::filesystem::exists(fallback, ec))) {
+    note = fallback.empty() ? "none (a build run from its build tree reads " DUALHTTPD_CONFIG_FILE
+                              " only when --config names it)"
+                            : "none (" DUALHTTPD_CONFIG_FILE " does not exist)";
+    return true;
+  }
+  const std::string path = requested.empty() ? fallback : requested;
   try {
     for (const auto& setting : read_config_file(path, keys)) {
       auto arguments = setting.arguments;
@@ -141,6 +168,18 @@ std::vector<std::string> default_listen() {
   return {"[::1]:8080", "127.0.0.1:8080"};
 }
 
+bool run_from_build_tree() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  const std::string build = DUALHTTPD_BUILD_DIR;
+  return !ec && exe.size() > build.size() && exe.compare(0, build.size(), build) == 0 &&
+         exe[build.size()] == '/';
+}
+
+std::string default_config_file() {
+  return run_from_build_tree() ? std::string() : std::string(DUALHTTPD_CONFIG_FILE);
+}
+
 ParsedOptions parse_options(int argc, char** argv) {
   ParsedOptions out;
   auto& o = out.options;
@@ -159,7 +198,10 @@ ParsedOptions parse_options(int argc, char** argv) {
     keys.push_back({option->get_lnames().front(), kind_of<T>()});
     return option;
   };
-  add("-l,--listen", o.listen, "address and port to listen on; repeat for more")->type_name("SPEC");
+  // One spec per --listen: CLI11 would otherwise read "[::1]" as a list and drop the brackets.
+  add("-l,--listen", o.listen, "address and port to listen on; repeat for more")
+      ->type_name("SPEC")
+      ->allow_extra_args(false);
   add("-r,--root", o.root, "the docroot to serve (default: www/ of the checkout)")
       ->type_name("DIR");
   add("--threads", o.threads, "worker threads (default: one per hardware thread)")
@@ -177,14 +219,14 @@ ParsedOptions parse_options(int argc, char** argv) {
   app.add_flag("-t,--check", o.check,
                "check the configuration, the listeners (with a trial bind) and the docroot, "
                "then exit");
-  app.add_option("--from-httpd-conf", o.from_httpd_conf,
-                 "take Listen, DocumentRoot, DirectoryIndex and Options Indexes from an httpd "
-                 "configuration (with its Includes), say what dualhttpd makes of them; with "
-                 "--check, check them")
+  add("--from-httpd-conf", o.from_httpd_conf,
+      "take Listen, DocumentRoot, DirectoryIndex and Options Indexes from an httpd "
+      "configuration (with its Includes), say what dualhttpd makes of them; with --check, check "
+      "them")
       ->type_name("FILE");
   app.add_option("-c,--config", o.config,
                  "configuration file (TOML; default: " DUALHTTPD_CONFIG_FILE
-                 " if it exists); none: read none")
+                 " if it exists, none for a binary run from its build tree); none: read none")
       ->type_name("FILE|none");
   add("--access-log", o.access_log, "combined-format access log: FILE, - or off")
       ->type_name("FILE|-|off");
@@ -248,7 +290,7 @@ ParsedOptions parse_options(int argc, char** argv) {
     return out;
   }
   std::string config_used;
-  if (!apply_config_file(app, keys, std::string(o.config), config_used) ||
+  if (!apply_config_file(app, keys, std::string(o.config), config_used, o.config_note) ||
       // The command line again, over the file's values.
       !parse_quietly(app, argc, argv)) {
     out.exit_code = exit_usage;
@@ -259,7 +301,10 @@ ParsedOptions parse_options(int argc, char** argv) {
     out.exit_code = exit_usage;
     return out;
   }
-  if (o.listen.empty()) o.listen = default_listen();
+  if (o.listen.empty()) {
+    o.listen = default_listen();
+    o.listen_defaulted = true;
+  }
   if (o.health_path != "off" && (o.health_path.empty() || o.health_path.front() != '/')) {
     fmt::print(stderr, "dualhttpd: --health-path {}: a path starts with '/' (or use off)\n",
                o.health_path);

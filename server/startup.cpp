@@ -28,11 +28,10 @@ namespace dualhttpd {
 
 namespace {
 
+// Without --root: the checkout's www/ for a binary run from its build tree, else the
+// packaged docroot. Nothing depends on the current directory.
 std::string default_root() {
-  std::error_code ec;
-  if (std::filesystem::is_directory("www", ec)) return "www";
-  if (std::filesystem::is_directory(DUALHTTPD_SOURCE_WWW, ec)) return DUALHTTPD_SOURCE_WWW;
-  return "www";
+  return run_from_build_tree() ? DUALHTTPD_SOURCE_WWW : DUALHTTPD_PACKAGED_ROOT;
 }
 
 // What a start needs besides its listeners: the docroot, the user to serve as, and what is
@@ -56,6 +55,18 @@ Setup prepare(const Options& o) {
         setup.root_path, ::strerrordesc_np(fd < 0 ? errno : ENOTDIR)));
   if (auto err = plan_run_as(o.user, !o.user.empty(), setup.run_as); !err.empty())
     setup.errors.push_back(err);
+  // The access log is opened as a start opens it (appended, created if missing), so that
+  // --check and a start refuse the same file.
+  if (o.access_log != "-" && o.access_log != "off") {
+    const int log = open_as(o.access_log, FileOpener::Kind::append);
+    if (log < 0)
+      setup.errors.push_back(fmt::format(
+          "cannot open the access log {}\n  cause: {}\n  fix:   name a file in a directory "
+          "this user may write (--access-log FILE), or --access-log off\n",
+          o.access_log, ::strerrordesc_np(-log)));
+    else
+      ::close(log);
+  }
   // Read now, before anything listens: a FIFO or a device named here must stop the start,
   // not hang or fill it. Only the default file may be missing (a minimal system).
   if (auto why = setup.mime->load_file(o.mime_types); !why.empty()) {
@@ -80,9 +91,13 @@ std::vector<ListenSpec> parse_all(const std::vector<std::string>& texts,
   for (const auto& text : texts) {
     auto parsed = parse_listen_spec(text);
     if (!parsed.ok()) {
-      problems.push_back(Problem{text, parsed.error,
-                                 fmt::format("write one of: {}", listen_spec_forms()),
-                                 ProblemKind::config});
+      problems.push_back(
+          Problem{text, parsed.error,
+                  parsed.suggestion.empty()
+                      ? "write [IPv6-ADDRESS]:PORT, IPv4-ADDRESS:PORT or a bare PORT, numbers "
+                        "only (see --help)"
+                      : fmt::format("listen on {}", parsed.suggestion),
+                  ProblemKind::config});
       continue;
     }
     specs.insert(specs.end(), parsed.specs.begin(), parsed.specs.end());
@@ -90,18 +105,25 @@ std::vector<ListenSpec> parse_all(const std::vector<std::string>& texts,
   return specs;
 }
 
+// Every problem, on standard error and, when the error log is a file, there too: a daemon
+// that cannot start leaves its reason where its log is read.
 int report_failure(const std::vector<Problem>& problems, const std::vector<std::string>& errors,
                    bool check) {
   bool config = !errors.empty();
+  std::vector<std::string> texts;
   for (const auto& p : problems) {
-    fmt::print(stderr, "dualhttpd: {}", format_problem(p));
+    texts.push_back(format_problem(p));
     config = config || p.kind == ProblemKind::config;
   }
-  for (const auto& e : errors) fmt::print(stderr, "dualhttpd: {}", e);
+  texts.insert(texts.end(), errors.begin(), errors.end());
   const int code = config ? exit_usage : exit_bind;
   const auto count = problems.size() + errors.size();
-  fmt::print(stderr, "dualhttpd: {} problem{}; {} (exit status {})\n", count, count == 1 ? "" : "s",
-             check ? "the server would not start" : "nothing was started", code);
+  texts.push_back(fmt::format("{} problem{}; {} (exit status {})\n", count, count == 1 ? "" : "s",
+                              check ? "the server would not start" : "nothing was started", code));
+  for (const auto& text : texts) {
+    fmt::print(stderr, "dualhttpd: {}", text);
+    if (error_log_is_file()) spdlog::error("{}", std::string_view(text).substr(0, text.size() - 1));
+  }
   return code;
 }
 
@@ -154,6 +176,30 @@ Attempt attempt(const Options& o, net::io_context& io, const std::vector<ListenS
   return a;
 }
 
+// A listener taken from httpd's configuration is named with its Listen line's file and line.
+void name_origins(std::vector<Problem>& problems, const Options& o) {
+  for (auto& p : problems)
+    for (std::size_t i = 0; i < o.listen.size() && i < o.listen_origin.size(); ++i)
+      if (p.listener == o.listen[i]) {
+        p.listener += fmt::format(" (Listen at {})", o.listen_origin[i]);
+        break;
+      }
+}
+
+// Whether every problem is an IPv6 listener's while an IPv4 one could open.
+bool only_ipv6_failed(const Attempt& a, const std::vector<ListenSpec>& specs) {
+  const auto family_of = [&](const std::string& text) {
+    for (const auto& s : specs)
+      if (s.text == text) return s.family();
+    return Family::ipv4;
+  };
+  const bool some_v4 = std::any_of(specs.begin(), specs.end(),
+                                   [](const ListenSpec& s) { return s.family() == Family::ipv4; });
+  return some_v4 && !a.problems.empty() &&
+         std::all_of(a.problems.begin(), a.problems.end(),
+                     [&](const Problem& p) { return family_of(p.listener) == Family::ipv6; });
+}
+
 // --bind-wait: while the only problems are addresses that are missing or tentative (the
 // systemd case at boot), look again with back-off until they can be bound or time is up.
 Attempt open_with_wait(const Options& o, net::io_context& io, const std::vector<ListenSpec>& specs,
@@ -165,7 +211,14 @@ Attempt open_with_wait(const Options& o, net::io_context& io, const std::vector<
   for (;;) {
     auto a = attempt(o, io, specs, parse_problems, root_ok);
     const auto now = clock::now();
-    if (!root_ok || !a.only_time_may_cure() || now >= deadline) return a;
+    if (!root_ok || !a.only_time_may_cure() || now >= deadline) {
+      // Waited in vain: the fix no longer suggests waiting.
+      if (o.bind_wait > 0 && now >= deadline)
+        for (auto& p : a.problems)
+          if (!p.fix_after_wait.empty())
+            p.fix = fmt::format("{} (--bind-wait {} ran out)", p.fix_after_wait, o.bind_wait);
+      return a;
+    }
     std::string waiting;
     for (const auto& p : a.problems) waiting += p.listener + ": " + p.cause + "\n";
     if (waiting != reported) {
@@ -220,6 +273,10 @@ std::string give_up_root(const Options& o, const Setup& setup) {
 
 int serve(const Options& o, OpenListeners opened, Setup setup,
           const std::vector<Listener>& listeners, const MachineSnapshot& machine) {
+  if (o.config.empty())
+    spdlog::info("configuration: {}", o.config_note);
+  else
+    spdlog::info("configuration from {}", o.config);
   if (!setup.mime_warning.empty()) spdlog::warn("{}", setup.mime_warning);
   AccessLog access_log(o.access_log);
   if (auto err = access_log.reopen(); !err.empty()) {
@@ -265,6 +322,9 @@ int serve(const Options& o, OpenListeners opened, Setup setup,
 // --check: what a start would do with the docroot and the user.
 void print_setup(const Options& o, const Setup& setup) {
   fmt::print("ok: docroot {}\n", setup.root_path);
+  for (const auto& [what, target] :
+       {std::pair{"access log", o.access_log}, {"error log", o.error_log}})
+    if (target != "-" && target != "off") fmt::print("ok: {} {}\n", what, target);
   if (auto warning = health_shadow_warning(o, setup); !warning.empty())
     fmt::print("warning: {}\n", warning);
   if (setup.mime_warning.empty())
@@ -307,17 +367,29 @@ int run(const Options& o) {
   std::signal(SIGPIPE, SIG_IGN);
   raise_fd_limit();
   if (auto err = open_error_log(o.error_log, o.log_level); !err.empty()) {
-    fmt::print(stderr, "dualhttpd: {}\n", err);
+    fmt::print(stderr, "dualhttpd: {}", err);
     return exit_usage;
   }
-  if (!o.config.empty() && !o.check) spdlog::info("configuration from {}", o.config);
+
   auto setup = prepare(o);
   net::io_context io;
   if (const int passed = systemd_listen_fds(); passed > 0)
     return serve_inherited(o, io, passed, std::move(setup));
   std::vector<Problem> parse_problems;
-  const auto specs = parse_all(o.listen, parse_problems);
+  auto specs = parse_all(o.listen, parse_problems);
   auto a = open_with_wait(o, io, specs, parse_problems, setup.errors.empty());
+  if (o.listen_defaulted && only_ipv6_failed(a, specs)) {
+    // No listen was given: the IPv4 half of the default serves, and the IPv6 half is named
+    // (listeners given explicitly stay all-or-nothing).
+    for (const auto& p : a.problems) {
+      const auto text = fmt::format("{} is left out of the default listeners: {}\n  fix:   {}",
+                                    p.listener, p.cause, p.fix);
+      if (o.check) fmt::print("warning: {}\n", text);
+      spdlog::warn("{}", text);
+    }
+    std::erase_if(specs, [](const ListenSpec& s) { return s.family() == Family::ipv6; });
+    a = open_with_wait(o, io, specs, parse_problems, setup.errors.empty());
+  }
   if (o.check)
     for (std::size_t i = 0; i < a.plan.listeners.size(); ++i) {
       if (!a.opened.bound[i]) continue;
@@ -325,15 +397,20 @@ int run(const Options& o) {
       for (const auto& hint : listener_hints(a.plan.listeners[i], a.machine))
         fmt::print("    {}{}\n", hint.warning ? "warning: " : "", hint.text);
     }
-  if (!a.problems.empty() || !setup.errors.empty())
+  if (!a.problems.empty() || !setup.errors.empty()) {
+    name_origins(a.problems, o);
     return report_failure(a.problems, setup.errors, o.check);
+  }
   if (o.freebind)
     for (const auto& warning : freebind_warnings(a.plan.listeners, a.machine)) {
       if (o.check) fmt::print("warning: {}\n", warning);
       spdlog::warn("{}", warning);
     }
   if (o.check) {
-    if (!o.config.empty()) fmt::print("ok: configuration {}\n", o.config);
+    if (o.config.empty())
+      fmt::print("ok: configuration {}\n", o.config_note);
+    else
+      fmt::print("ok: configuration {}\n", o.config);
     print_setup(o, setup);
     fmt::print("dualhttpd: {} listener{} would start\n", a.plan.listeners.size(),
                a.plan.listeners.size() == 1 ? "" : "s");

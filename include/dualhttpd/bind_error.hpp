@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "dualhttpd/interfaces.hpp"
 #include "dualhttpd/listener_plan.hpp"
@@ -15,6 +16,13 @@ namespace dualhttpd {
 // `stage` is the call that failed: "socket", "setsockopt", "bind" or "listen".
 Problem explain_bind_error(const Listener& listener, const std::string& stage, int error,
                            const MachineSnapshot& machine, const std::optional<PortOwner>& owner);
+
+// The problems the same listener meets next, once the one found (`error`, the errno of the
+// failed call, or 0 for a problem found before any bind) is fixed, foreseen from the machine:
+// a privileged port without the capability, an address this machine does not hold. The
+// kernel reports one at a time; a user fixing them one by one should not have to.
+std::vector<Problem> foreseen_problems(const Listener& listener, int error,
+                                       const MachineSnapshot& machine);
 
 // "EADDRINUSE: Address already in use"
 std::string errno_text(int error);

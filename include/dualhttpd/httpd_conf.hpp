@@ -1,6 +1,9 @@
 // An existing Apache httpd configuration, read for what dualhttpd can take over from it: the
 // Listen, DocumentRoot, DirectoryIndex and Options Indexes lines, following Include and
-// IncludeOptional (with globs, relative to ServerRoot). Everything else is left alone.
+// IncludeOptional (with globs, relative to ServerRoot). <IfModule> and <IfDefine> are
+// evaluated as httpd would: against the modules the configuration loads (LoadModule, so
+// Debian's mods-enabled) and those built into httpd, with nothing defined by -D. Everything
+// else is left alone.
 #pragma once
 
 #include <optional>
@@ -20,18 +23,27 @@ struct HttpdDirective {
   std::string where() const;  // "/etc/httpd/conf/httpd.conf:42"
 };
 
+struct HttpdVirtualHost {
+  HttpdDirective section;  // <VirtualHost *:80>
+  std::optional<HttpdDirective> document_root;
+};
+
 struct HttpdConf {
   std::vector<std::string> files;  // every file read, in order
   std::vector<HttpdDirective> listens;
-  std::optional<HttpdDirective> document_root;
+  std::optional<HttpdDirective> document_root;  // the main server's (outside <VirtualHost>)
+  std::vector<HttpdVirtualHost> virtual_hosts;
   std::optional<HttpdDirective> directory_index;
-  // The Options line of <Directory DOCUMENTROOT> (or, without one, the last top-level one).
-  std::optional<HttpdDirective> options;
+  // Options lines: at the top level (path ""), and of each <Directory PATH>.
+  std::vector<std::pair<std::string, HttpdDirective>> options;
+  std::vector<std::string> modules;  // loaded, as <IfModule> names them (ssl_module, mod_ssl.c)
 };
 
 // What dualhttpd makes of it: the settings, and one line of explanation per directive.
 struct HttpdTranslation {
   std::vector<std::string> listen;
+  // Where each listen spec comes from ("/etc/apache2/ports.conf:5"), for every problem with it.
+  std::vector<std::string> listen_origin;
   std::string root;  // empty: no DocumentRoot
   bool autoindex = false;
   std::vector<std::string> lines;

@@ -46,6 +46,7 @@ struct MachineSnapshot {
   bool ipv6_available = true;      // the kernel can make AF_INET6 sockets at all
   bool ipv6_disabled_all = false;  // net.ipv6.conf.all.disable_ipv6 = 1
   int unprivileged_port_start = 1024;
+  bool can_bind_privileged = true;  // CAP_NET_BIND_SERVICE in this process's effective set
 
   const NetInterface* find_interface(std::string_view name) const;
   const NetInterface* find_interface(unsigned index) const;

@@ -28,6 +28,9 @@ std::string format_endpoint(const IpAddress& address, std::string_view zone, std
 struct ListenParse {
   std::vector<ListenSpec> specs;  // a bare port yields two: [::]:PORT and 0.0.0.0:PORT
   std::string error;              // empty on success; otherwise the reason in plain words
+  // On failure, the spec the user most likely meant, built from their own text and itself
+  // accepted; empty when it cannot be told (then the fix names the forms, not an address).
+  std::string suggestion;
   bool ok() const { return error.empty(); }
 };
 
@@ -41,8 +44,5 @@ struct ZoneIndex {
   unsigned value = 0;
 };
 ZoneIndex parse_zone_index(std::string_view zone);
-
-// The accepted forms, for error messages and --help.
-std::string_view listen_spec_forms();
 
 }  // namespace dualhttpd

@@ -13,15 +13,18 @@ namespace dualhttpd {
 
 struct Options {
   std::vector<std::string> listen;  // empty: [::1]:8080 and 127.0.0.1:8080
-  std::string root;                 // empty: www/ of the checkout
-  unsigned threads = 0;             // 0: one per hardware thread
+  bool listen_defaulted = false;    // no listen given: start on the half of the default that works
+  std::vector<std::string> listen_origin;  // from httpd's configuration: "FILE:LINE" per spec
+  std::string root;                        // empty: www/ of the checkout
+  unsigned threads = 0;                    // 0: one per hardware thread
   bool ipv4_mapped = false;
   bool freebind = false;
   unsigned bind_wait = 0;  // seconds to wait for missing or tentative addresses
   bool check = false;
   std::string from_httpd_conf;  // an httpd.conf to take Listen, DocumentRoot, ... from
-  std::string config;      // the file read (--config FILE, else the default if it exists), or empty
-  bool autoindex = false;  // list directories without index.html
+  std::string config;  // the file read (--config FILE, else the default if it exists), or empty
+  std::string config_note;  // why none was read, for the start-up log and --check
+  bool autoindex = false;   // list directories without index.html
   std::string access_log = "-";
   std::string error_log = "-";
   std::string log_level = "info";
@@ -50,5 +53,12 @@ struct ParsedOptions {
 ParsedOptions parse_options(int argc, char** argv);
 
 std::vector<std::string> default_listen();
+
+// Whether this binary runs from the build tree it was built in (not installed): then it
+// reads no configuration from /etc unless --config names it, and serves the checkout's www/.
+bool run_from_build_tree();
+
+// The configuration file read when --config is not given: none from a build tree.
+std::string default_config_file();
 
 }  // namespace dualhttpd

@@ -20,6 +20,9 @@ struct Problem {
   // Time may cure it (the address is missing or tentative, the interface not there yet):
   // --bind-wait waits for these.
   bool may_resolve = false;
+  // The fix once --bind-wait has waited in vain (the usual one suggests waiting); empty when
+  // the usual one holds then too.
+  std::string fix_after_wait = {};
 };
 
 // "cannot listen on X\n  cause: ...\n  fix:   ...\n"

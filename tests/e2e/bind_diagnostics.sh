@@ -124,6 +124,24 @@ ip netns exec "$OFF" "$DUALHTTPD" --root "$ROOT" --listen '[::1]:8080' 2>"$WORK/
 expect_eq "IPv6 off everywhere: exit status" "3" "$STATUS"
 expect_contains "IPv6 disabled everywhere" "IPv6 is disabled on this machine (net.ipv6.conf.all.disable_ipv6 = 1)" "$(cat "$WORK/off.err")"
 expect_contains "how to check" "sysctl net.ipv6.conf.all.disable_ipv6" "$(cat "$WORK/off.err")"
+expect_contains "and the IPv4 listener instead" "or listen on 127.0.0.1:8080" "$(cat "$WORK/off.err")"
+# No --listen: the IPv4 half of the default serves, and the IPv6 half is named.
+ip netns exec "$OFF" ip link set lo up
+ip netns exec "$OFF" "$DUALHTTPD" --root "$ROOT" --access-log off 2>"$WORK/default.err" &
+DEFAULT=$!
+PIDS+=("$DEFAULT")
+for _ in $(seq 1 60); do grep -q serving "$WORK/default.err" && break; sleep 0.05; done
+expect_contains "default listeners without IPv6: IPv4 serves" "listening on 127.0.0.1:8080" "$(cat "$WORK/default.err")"
+expect_contains "and the IPv6 half is named, with why" "[::1]:8080 is left out of the default listeners: IPv6 is disabled" "$(cat "$WORK/default.err")"
+expect_eq "it answers on 127.0.0.1:8080" "200" \
+  "$(ip netns exec "$OFF" curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8080/healthz)"
+kill "$DEFAULT"
+wait "$DEFAULT" || true
+STATUS=0
+WILD=$(ip netns exec "$OFF" "$DUALHTTPD" --root "$ROOT" --check --listen 8080 2>&1) || STATUS=$?
+expect_eq "a bare port passes --check without IPv6" "0" "$STATUS"
+expect_contains "but is warned about: no IPv6 connection can arrive" \
+  "warning: IPv6 is disabled on this machine (net.ipv6.conf.all.disable_ipv6 = 1): this socket listens, but no IPv6 connection can arrive" "$WILD"
 
 echo "--- 6. port in use"
 "${G[@]}" "$DUALHTTPD" --root "$ROOT" --access-log off --listen '[2001:db8:21c::24]:8080' 2>"$WORK/first.log" &
@@ -131,7 +149,7 @@ FIRST=$!
 PIDS+=("$FIRST")
 for _ in $(seq 1 50); do grep -q serving "$WORK/first.log" && break; sleep 0.05; done
 refused "port in use" 3 --listen '[2001:db8:21c::24]:8080'
-expect_contains "in use in plain words" "port 8080 is already in use on 2001:db8:21c::24" "$ERR"
+expect_contains "in use in plain words" "port 8080 is already in use on [2001:db8:21c::24]" "$ERR"
 expect_contains "names the process" "dualhttpd (pid $FIRST) holds it" "$ERR"
 expect_contains "in use errno" "EADDRINUSE" "$ERR"
 refused "nothing listens unless all can" 3 --listen '192.0.2.24:8080' --listen '[2001:db8:21c::24]:8080'
@@ -150,6 +168,14 @@ expect_eq "while it waits, the good listener refuses connections (curl exit 7)" 
 WAIT_STATUS=0
 wait "$WAITING" || WAIT_STATUS=$?
 expect_eq "and the start fails in the end (exit 3)" "3" "$WAIT_STATUS"
+
+echo "--- every problem of one listener at once"
+STATUS=0
+"${G[@]}" setpriv --bounding-set -net_bind_service --inh-caps -net_bind_service \
+  "$DUALHTTPD" --root "$ROOT" --check --listen "[$LL]:80" 2>"$WORK/both.err" || STATUS=$?
+expect_contains "the zone" "$LL is a link-local address" "$(cat "$WORK/both.err")"
+expect_contains "and the privileged port, in the same report" "ports below 1024 are privileged" "$(cat "$WORK/both.err")"
+expect_contains "counted" "2 problems" "$(cat "$WORK/both.err")"
 
 echo "--- 7. privileged port without the capability"
 STATUS=0
@@ -172,15 +198,29 @@ refused "mapped and 0.0.0.0" 2 --listen '[::]:8080' --ipv4-mapped --listen '0.0.
 expect_contains "v4-mapped overlap" "already accepts IPv4 clients on port 8080" "$ERR"
 
 echo "--- 9. malformed specs"
-refused "no brackets" 2 --listen '2001:db8::24:80'
-expect_contains "no brackets" "needs brackets: write [2001:db8::24]:80" "$ERR"
+refused "no brackets, ambiguous" 2 --listen '2001:db8::24:80'
+expect_contains "no brackets: it cannot be told where the address ends" \
+  "cannot be told whether :80 is the port" "$ERR"
+expect_not_contains "and no address is offered for it" "listen on [" "$ERR"
+refused "no brackets" 2 --listen '2001:db8:21c:0:0:0:0:24:8080'
+expect_contains "no brackets: the fix is the user's own address, bracketed" \
+  "fix:   listen on [2001:db8:21c:0:0:0:0:24]:8080" "$ERR"
+refused "brackets without a port" 2 --listen '[::1]'
+expect_contains "CLI11 leaves the brackets alone; the missing port is named" \
+  "the port is missing" "$ERR"
+expect_contains "with the spec to write" "fix:   listen on [::1]:8080" "$ERR"
+refused "a URL" 2 --listen 'http://[2001:db8:21c::24]:8080/'
+expect_contains "a URL is taken apart" "fix:   listen on [2001:db8:21c::24]:8080" "$ERR"
+refused "IPv4-mapped" 2 --listen '[::ffff:192.0.2.24]:8080'
+expect_contains "IPv4-mapped: the IPv4 listener instead" "fix:   listen on 192.0.2.24:8080" "$ERR"
+expect_not_contains "no internal fields in the words" "v6only" "$ERR"
 refused "port 0" 2 --listen '0'
 expect_contains "port 0" "port 0 is out of range" "$ERR"
 refused "port 65536" 2 --listen '[::1]:65536'
 expect_contains "port 65536" "port 65536 is out of range" "$ERR"
 refused "stray text" 2 --listen '[::1]:80x'
 expect_contains "stray text" "'80x' is not a port number" "$ERR"
-expect_contains "shows the expected forms" "[2001:db8::24]:80, 192.0.2.10:80" "$ERR"
+expect_contains "names the forms, no made-up address" "[IPv6-ADDRESS]:PORT, IPv4-ADDRESS:PORT" "$ERR"
 
 echo "--- all problems at once"
 refused "several problems" 2 --listen '2001:db8::24:80' --listen "[$LL]:8080" --listen '[2001:db8:21c::99]:8080'

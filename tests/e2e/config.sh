@@ -101,6 +101,7 @@ if [ "$(id -u)" = 0 ]; then
   mkdir -p "$WORK/httpd/conf" "$WORK/httpd/conf.d"
   cat >"$WORK/httpd/conf/httpd.conf" <<EOF2
 ServerRoot "$WORK/httpd"
+LoadModule dir_module modules/mod_dir.so
 Listen [fe80::a00:27ff:fe51:575]:80
 DocumentRoot "$ROOT"
 <Directory "$ROOT">
@@ -120,7 +121,7 @@ EOF2
   expect_eq "httpd's link-local Listen: exit 3" "3" "$STATUS"
   expect_contains "reads the main file and its include" "(2 files read)" "$OUT"
   expect_contains "the Listen line, where it is" \
-    "httpd.conf:2: Listen [fe80::a00:27ff:fe51:575]:80 -> --listen '[fe80::a00:27ff:fe51:575]:80'" "$OUT"
+    "httpd.conf:3: Listen [fe80::a00:27ff:fe51:575]:80 -> --listen '[fe80::a00:27ff:fe51:575]:80'" "$OUT"
   expect_contains "the included Listen" "conf.d/local.conf:1: Listen [::1]:$P2" "$OUT"
   expect_contains "DocumentRoot" "DocumentRoot \"$ROOT\" -> --root $ROOT" "$OUT"
   expect_contains "DirectoryIndex with a name dualhttpd does not serve" \
@@ -129,13 +130,54 @@ EOF2
   expect_contains "the included listener checks out" "ok: [::1]:$P2" "$OUT"
   expect_contains "the link-local diagnosis names the interface" \
     "it is on enp0s8: listen on [fe80::a00:27ff:fe51:575%enp0s8]:80" "$ERR"
+  expect_contains "and httpd's file and line" \
+    "cannot listen on [fe80::a00:27ff:fe51:575]:80 (Listen at $WORK/httpd/conf/httpd.conf:3)" "$ERR"
+  expect_contains "the command line shows the spec that works, not the failing one" \
+    "--listen '[fe80::a00:27ff:fe51:575%enp0s8]:80'" "$OUT"
+
+  # Debian's own apache2 tree, as the apache2 package installs it: <IfModule ssl_module>
+  # and <IfModule mod_gnutls.c> each hold a Listen 443 that must not count (neither module
+  # is enabled), and the DocumentRoot is 000-default's <VirtualHost>.
+  STATUS=0
+  ip netns exec "$NS" "$DUALHTTPD" --from-httpd-conf /etc/apache2/apache2.conf --check \
+    >"$WORK/debian.out" 2>"$WORK/debian.err" || STATUS=$?
+  OUT=$(cat "$WORK/debian.out")
+  expect_eq "Debian's stock apache2.conf: --check passes" "0" "$STATUS"
+  expect_contains "Listen 80 from ports.conf" "/etc/apache2/ports.conf:5: Listen 80 -> --listen '80'" "$OUT"
+  expect_not_contains "no Listen 443 from an <IfModule> that does not hold" "Listen 443" "$OUT"
+  expect_contains "000-default's DocumentRoot, said to be a virtual host's" \
+    "DocumentRoot \"/var/www/html\" -> --root /var/www/html (of <VirtualHost *:80>" "$OUT"
+  expect_contains "Options of <Directory /var/www/>" "Options Indexes FollowSymLinks -> --autoindex" "$OUT"
+  expect_contains "the command line" "as a dualhttpd command line: dualhttpd --root /var/www/html --listen '80' --autoindex" "$OUT"
+  # The same tree with mod_ssl enabled: its Listen 443 is TLS, and left out.
+  cp -a /etc/apache2 "$WORK/apache2"
+  ln -s ../mods-available/ssl.load "$WORK/apache2/mods-enabled/ssl.load"
+  OUT=$(ip netns exec "$NS" "$DUALHTTPD" --from-httpd-conf "$WORK/apache2/apache2.conf" --check 2>&1) || true
+  expect_contains "with mod_ssl, Listen 443 is TLS: left out" \
+    "ports.conf:8: Listen 443 -> left out: httpd speaks TLS there" "$OUT"
+  # A RHEL-style tree: conf.modules.d loads mod_ssl, conf.d/ssl.conf listens with https.
+  mkdir -p "$WORK/rhel/conf" "$WORK/rhel/conf.modules.d" "$WORK/rhel/conf.d"
+  printf 'ServerRoot "%s"\nListen 127.0.0.1:%s\nInclude conf.modules.d/*.conf\nDocumentRoot "%s"\nIncludeOptional conf.d/*.conf\n' \
+    "$WORK/rhel" "$P2" "$ROOT" >"$WORK/rhel/conf/httpd.conf"
+  printf 'LoadModule ssl_module modules/mod_ssl.so\n' >"$WORK/rhel/conf.modules.d/00-ssl.conf"
+  printf 'Listen 443 https\n<VirtualHost _default_:443>\nDocumentRoot "/var/www/secure"\n</VirtualHost>\n' \
+    >"$WORK/rhel/conf.d/ssl.conf"
+  run_capture --from-httpd-conf "$WORK/rhel/conf/httpd.conf" --check
+  expect_eq "RHEL-style tree: --check passes" "0" "$STATUS"
+  expect_contains "Listen 443 https is left out" "conf.d/ssl.conf:1: Listen 443 https -> left out" "$OUT"
+  expect_contains "the main DocumentRoot is taken" "DocumentRoot \"$ROOT\" -> --root $ROOT" "$OUT"
+  expect_contains "the TLS vhost's is named, not taken" \
+    "DocumentRoot \"/var/www/secure\" of <VirtualHost _default_:443> -> not taken" "$OUT"
+  expect_contains "only the plain listener" "ok: 127.0.0.1:$P2" "$OUT"
   printf 'Include conf.missing/*.conf\n' >>"$WORK/httpd/conf/httpd.conf"
   run_capture --from-httpd-conf "$WORK/httpd/conf/httpd.conf" --check
   expect_eq "an Include that matches nothing: exit 2" "2" "$STATUS"
-  expect_contains "an Include that matches nothing is named" "httpd.conf:11: Include" "$ERR"
+  expect_contains "an Include that matches nothing is named" "httpd.conf:12: Include" "$ERR"
   run_capture --from-httpd-conf "$WORK/httpd/missing.conf" --check
   expect_eq "a missing httpd.conf: exit 2" "2" "$STATUS"
   expect_contains "a missing httpd.conf is named" "cannot read the httpd configuration" "$ERR"
+elif [ -n "${DUALHTTPD_NO_SKIP:-}" ]; then
+  fail "--from-httpd-conf needs root for a network namespace, and DUALHTTPD_NO_SKIP forbids skipping"
 else
   echo "skipped --from-httpd-conf: needs root for a network namespace"
 fi
@@ -143,6 +185,44 @@ fi
 echo "--- --config none reads no file"
 run_capture --config none --root "$ROOT" --check --listen "127.0.0.1:$P2"
 expect_eq "--config none" "0" "$STATUS"
-expect_not_contains "--config none names no file" "configuration" "$OUT"
+expect_contains "--config none: --check says none was read, and why" \
+  "ok: configuration none (--config none)" "$OUT"
+run_capture --root "$ROOT" --check --listen "127.0.0.1:$P2"
+expect_contains "a build-tree binary reads no /etc file unless told, and says so" \
+  "ok: configuration none (a build run from its build tree reads /etc/dualhttpd/dualhttpd.toml only when --config names it)" "$OUT"
 
+echo "--- from_httpd_conf is a key too"
+mkdir -p "$WORK/keyconf"
+printf 'Listen 127.0.0.1:%s\nDocumentRoot "%s"\n' "$P2" "$ROOT" >"$WORK/keyconf/httpd.conf"
+printf 'from_httpd_conf = "%s"\n' "$WORK/keyconf/httpd.conf" >"$WORK/keyconf/dualhttpd.toml"
+run_capture --config "$WORK/keyconf/dualhttpd.toml" --check
+expect_eq "from_httpd_conf in the file: accepted" "0" "$STATUS"
+expect_contains "and httpd's Listen taken" "ok: 127.0.0.1:$P2" "$OUT"
+
+echo "--- --check opens the access log as a start would, and a failed start leaves its reason in the error log"
+run_capture --root "$ROOT" --check --listen "127.0.0.1:$P2" --access-log "$WORK/no-such-dir/access.log"
+expect_eq "an access log that cannot be opened: --check exit 2" "2" "$STATUS"
+expect_contains "names it, why, and what to do" "cannot open the access log $WORK/no-such-dir/access.log" "$ERR"
+run_capture --root "$ROOT" --listen "127.0.0.1:$P2" --access-log "$WORK/no-such-dir/access.log"
+expect_eq "and a start the same" "2" "$STATUS"
+run_capture --root "$ROOT" --check --listen "127.0.0.1:$P2" --access-log "$WORK/check-access.log"
+expect_contains "--check names the access log it opened" "ok: access log $WORK/check-access.log" "$OUT"
+run_capture --root "$ROOT" --listen "[2001:db8:21c::77]:$P2" --error-log "$WORK/failed-start.log"
+expect_eq "a start that fails" "3" "$STATUS"
+expect_contains "writes its diagnosis to the error log too" "cannot listen on [2001:db8:21c::77]:$P2" "$(cat "$WORK/failed-start.log")"
+expect_contains "with the summary" "nothing was started (exit status 3)" "$(cat "$WORK/failed-start.log")"
+run_capture --root "$ROOT" --check --listen "127.0.0.1:$P2" --error-log /proc/no-such/error.log
+expect_eq "an error log that cannot be opened: exit 2" "2" "$STATUS"
+expect_contains "says so with the fix" "fix:   name a file in a directory this user may write" "$ERR"
+
+echo "--- piped, the lines come in the order they were written"
+ORDERED=$("$DUALHTTPD" --root "$ROOT" --check --listen "127.0.0.1:$P2" --listen "[2001:db8:21c::77]:$P2" 2>&1 | cat) || true
+FIRST_OK=$(grep -n '^ok: 127.0.0.1' <<<"$ORDERED" | cut -d: -f1)
+FIRST_PROBLEM=$(grep -n '^dualhttpd: cannot listen' <<<"$ORDERED" | cut -d: -f1)
+SUMMARY=$(grep -n 'problem; the server would not start' <<<"$ORDERED" | cut -d: -f1)
+if [ -n "$FIRST_OK" ] && [ -n "$SUMMARY" ] && [ "$FIRST_OK" -lt "$FIRST_PROBLEM" ] && [ "$FIRST_PROBLEM" -lt "$SUMMARY" ]; then
+  pass "ok: lines, then the problem, then the summary"
+else
+  fail "order when piped:"$'\n'"$ORDERED"
+fi
 finish

@@ -30,7 +30,10 @@ OUT=$(cd "$SOURCE_DIR" && "$DUALHTTPD" --check) || STATUS=$?
 expect_eq "default --check" "0" "$STATUS"
 expect_contains "default IPv6 listener" "ok: [::1]:8080 ipv6 interface=lo v6only=on" "$OUT"
 expect_contains "default IPv4 listener" "ok: 127.0.0.1:8080 ipv4 interface=lo" "$OUT"
-expect_contains "default docroot" "ok: docroot www" "$OUT"
+expect_contains "default docroot: the checkout's www/, wherever it runs from" \
+  "ok: docroot $SOURCE_DIR/www" "$OUT"
+OUT=$(cd / && "$DUALHTTPD" --check) || true
+expect_contains "the same from another directory" "ok: docroot $SOURCE_DIR/www" "$OUT"
 
 echo "--- [::]:PORT is IPv6-only unless --ipv4-mapped"
 P6=$(free_port)

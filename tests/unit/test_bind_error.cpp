@@ -83,13 +83,13 @@ TEST_CASE("IPv6 disabled, for all or for one interface") {
   CHECK(has(global.cause, "IPv6 is disabled on enp0s8"));
 
   const auto kernel = explain("[::1]:80", EAFNOSUPPORT);
-  CHECK(has(kernel.cause, "this kernel has no IPv6"));
+  CHECK(has(kernel.cause, "this kernel runs without IPv6"));
   CHECK(has(kernel.fix, "ipv6.disable=1"));
 }
 
 TEST_CASE("a port in use names the process when it can") {
   const auto seen = explain("[::1]:8080", EADDRINUSE, guest(), PortOwner{4242, "nginx"});
-  CHECK(has(seen.cause, "port 8080 is already in use on ::1"));
+  CHECK(has(seen.cause, "port 8080 is already in use on [::1]"));
   CHECK(has(seen.cause, "nginx (pid 4242) holds it"));
   CHECK(has(seen.fix, "ss -ltnp 'sport = :8080'"));
   const auto unseen = explain("[::1]:8080", EADDRINUSE);
@@ -124,4 +124,53 @@ TEST_CASE("--bind-wait waits only for what time may cure") {
   off.ipv6_disabled_all = true;
   CHECK_FALSE(explain("[::1]:80", EADDRNOTAVAIL, off).may_resolve);
   CHECK(has(explain("[2001:db8:21c::30]:80", EADDRNOTAVAIL).fix, "--bind-wait"));
+}
+
+TEST_CASE("every problem of a listener at once: what the kernel would say next is foreseen") {
+  auto unprivileged = guest();
+  unprivileged.can_bind_privileged = false;
+  // A link-local address without its zone, on port 80, as a user without the capability:
+  // the zone and the privileged port in one report.
+  const auto plan = plan_listeners({spec("[fe80::a00:27ff:fe51:575]:80")}, unprivileged, false);
+  REQUIRE(plan.problems.size() == 2);
+  CHECK(has(plan.problems[0].cause, "link-local"));
+  CHECK(has(plan.problems[1].cause, "ports below 1024 are privileged"));
+  // With the capability, only the zone.
+  CHECK(plan_listeners({spec("[fe80::a00:27ff:fe51:575]:80")}, guest(), false).problems.size() ==
+        1);
+  // EACCES first, for an address the machine does not have either: both.
+  const auto l = listener("[2001:db8:21c::24]:80", unprivileged);
+  auto missing = l;
+  missing.spec = spec("[2001:db8:21c::99]:80");
+  const auto next = foreseen_problems(missing, EACCES, unprivileged);
+  REQUIRE(next.size() == 1);
+  CHECK(has(next[0].cause, "not assigned to any interface"));
+  CHECK(foreseen_problems(l, EACCES, unprivileged).empty());  // the address is there
+  CHECK(foreseen_problems(l, EADDRINUSE, guest()).empty());
+}
+
+TEST_CASE("a waiting start that ran out does not suggest waiting again") {
+  const auto tentative = explain("[2001:db8:21c::30]:80", EADDRNOTAVAIL);
+  CHECK(has(tentative.fix, "--bind-wait"));
+  CHECK_FALSE(has(tentative.fix_after_wait, "--bind-wait"));
+  CHECK(has(tentative.fix_after_wait, "DAD did not finish"));
+  const auto missing = explain("[2001:db8:21c::99]:80", EADDRNOTAVAIL);
+  CHECK_FALSE(has(missing.fix_after_wait, "--bind-wait"));
+  CHECK(has(missing.fix_after_wait, "it did not come in that time"));
+}
+
+TEST_CASE("a zone that names no interface, for an address no interface has: no dead end") {
+  const auto plan = plan_listeners({spec("[fe80::1%eth9]:80")}, guest(), false);
+  REQUIRE(plan.problems.size() == 1);
+  const auto& fix = plan.problems[0].fix;
+  CHECK(has(fix, "fe80::1 is on no interface here either"));
+  CHECK(has(fix, "[fe80::a00:27ff:fe51:575%enp0s8]:80"));
+  // What it offers is accepted on this machine.
+  CHECK(plan_listeners({spec("[fe80::a00:27ff:fe51:575%enp0s8]:80")}, guest(), false)
+            .problems.empty());
+}
+
+TEST_CASE("the wildcard in use is named as such, not as ':::'") {
+  const auto p = explain("[::]:8080", EADDRINUSE, guest(), PortOwner{42, "dualhttpd"});
+  CHECK(has(p.cause, "in use on every IPv6 address ([::]): dualhttpd (pid 42) holds it"));
 }

@@ -32,12 +32,13 @@ TEST_CASE("Listen, DocumentRoot and Options of the DocumentRoot's <Directory>") 
       "<Directory \"/var/www/html/\">\n"
       "    Options -Indexes +FollowSymLinks\n"
       "</Directory>\n");
-  CHECK(t.listen == std::vector<std::string>{"80", "[2001:db8:21c::24]:8443"});
+  CHECK(t.listen == std::vector<std::string>{"80"});  // never plain HTTP where httpd spoke TLS
   CHECK(t.root == "/var/www/html");
   CHECK_FALSE(t.autoindex);  // the Options of <Directory /> do not apply to the DocumentRoot
   CHECK(any_line(t, "httpd.conf:2: Listen 80 -> --listen '80'"));
-  CHECK(any_line(t, "httpd.conf:3: Listen [2001:db8:21c::24]:8443 https"));
-  CHECK(any_line(t, "plain HTTP only; 'https' is dropped"));
+  CHECK(any_line(t,
+                 "httpd.conf:3: Listen [2001:db8:21c::24]:8443 https -> left out: httpd "
+                 "speaks TLS there"));
   CHECK(any_line(t, "httpd.conf:9: Options -Indexes +FollowSymLinks -> no --autoindex"));
 }
 
@@ -62,4 +63,73 @@ TEST_CASE("includes: optional ones may match nothing, plain ones may not") {
                                          "matches no file"),
                        HttpdConfError);
   CHECK_THROWS_AS(read_httpd_conf("/nonexistent/httpd.conf"), HttpdConfError);
+}
+
+TEST_CASE("<IfModule> and <IfDefine> hold only for what the configuration loads") {
+  const auto t = translate(
+      "LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so\n"
+      "Listen 80\n"
+      "<IfModule ssl_module>\n"
+      "  Listen 443\n"
+      "</IfModule>\n"
+      "<IfModule mod_gnutls.c>\n"
+      "  Listen 443\n"
+      "</IfModule>\n"
+      "<IfModule !mod_ssl.c>\n"
+      "  Listen 8080\n"
+      "</IfModule>\n"
+      "<IfModule mod_mpm_event.c>\n"
+      "  <IfDefine !NEVER>\n"
+      "    Listen 8081\n"
+      "  </IfDefine>\n"
+      "  <IfDefine SSL>\n"
+      "    Listen 8443\n"
+      "  </IfDefine>\n"
+      "</IfModule>\n"
+      "<IfModule log_config_module>\n"  // built into httpd: no LoadModule line
+      "  Listen 8082\n"
+      "</IfModule>\n");
+  CHECK(t.listen == std::vector<std::string>{"80", "8080", "8081", "8082"});
+  CHECK(t.listen_origin == std::vector<std::string>{"httpd.conf:2", "httpd.conf:10",
+                                                    "httpd.conf:14", "httpd.conf:21"});
+  const auto ssl = translate(
+      "LoadModule ssl_module /usr/lib/apache2/modules/mod_ssl.so\n"
+      "Listen 80\n"
+      "<IfModule mod_ssl.c>\n"
+      "  Listen 443\n"
+      "</IfModule>\n");
+  CHECK(ssl.listen == std::vector<std::string>{"80"});
+  CHECK(any_line(ssl,
+                 "httpd.conf:4: Listen 443 -> left out: httpd speaks TLS there (https is "
+                 "httpd's protocol for port 443)"));
+}
+
+TEST_CASE("virtual hosts: the first one's DocumentRoot without a main one; the others named") {
+  const auto t = translate(
+      "Listen 80\n"
+      "<Directory /var/www/>\n"
+      "  Options Indexes FollowSymLinks\n"
+      "</Directory>\n"
+      "<VirtualHost *:80>\n"
+      "  DocumentRoot /var/www/html\n"
+      "</VirtualHost>\n"
+      "<VirtualHost *:80>\n"
+      "  ServerName other.example\n"
+      "  DocumentRoot /var/www/other\n"
+      "</VirtualHost>\n");
+  CHECK(t.root == "/var/www/html");
+  CHECK(any_line(t,
+                 "httpd.conf:6: DocumentRoot \"/var/www/html\" -> --root /var/www/html (of "
+                 "<VirtualHost *:80> at httpd.conf:5, the first one"));
+  CHECK(any_line(t,
+                 "httpd.conf:10: DocumentRoot \"/var/www/other\" of <VirtualHost *:80> -> not "
+                 "taken"));
+  CHECK(t.autoindex);  // <Directory /var/www/> holds for /var/www/html
+  const auto main = translate(
+      "DocumentRoot /srv/main\n"
+      "<VirtualHost *:80>\n"
+      "  DocumentRoot /srv/vhost\n"
+      "</VirtualHost>\n");
+  CHECK(main.root == "/srv/main");  // a <VirtualHost>'s no longer replaces the main one
+  CHECK(any_line(main, "\"/srv/vhost\" of <VirtualHost *:80> -> not taken"));
 }

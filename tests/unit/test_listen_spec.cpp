@@ -17,6 +17,7 @@ struct Good {
 struct Bad {
   const char* text;
   const char* reason_contains;
+  const char* suggestion;  // the spec the fix line offers ("" for none)
 };
 
 }  // namespace
@@ -36,7 +37,6 @@ TEST_CASE("listen specs that parse") {
       {"[fe80::1%2]:80", "[fe80::1%2]:80", "2", 80, 1},
       {"[fe80::1%br-lan.10]:80", "[fe80::1%br-lan.10]:80", "br-lan.10", 80, 1},
       {"[fe80::1%veth0@if3]:80", "[fe80::1%veth0@if3]:80", "veth0@if3", 80, 1},
-      {"[::ffff:192.0.2.1]:80", "[::ffff:192.0.2.1]:80", "", 80, 1},
       {"192.0.2.10:80", "192.0.2.10:80", "", 80, 1},
       {"127.0.0.1:8080", "127.0.0.1:8080", "", 8080, 1},
       {"0.0.0.0:8080", "0.0.0.0:8080", "", 8080, 1},
@@ -68,49 +68,60 @@ TEST_CASE("a bare port means [::]:PORT and 0.0.0.0:PORT") {
   CHECK(parsed.specs[1].family() == Family::ipv4);
 }
 
-TEST_CASE("listen specs that are refused, each with its reason") {
+// Every refusal names its reason, and a fix line offers a spec only when it can be built from
+// the user's own text; what it offers is itself accepted (users paste it).
+TEST_CASE("listen specs that are refused, each with its reason and a fix that is accepted") {
   const Bad cases[] = {
-      {"", "empty"},
-      {"2001:db8::24:80", "needs brackets: write [2001:db8::24]:80"},
-      {"fe80::1:8080", "needs brackets: write [fe80::1]:8080"},
-      {"::1:8080", "needs brackets"},
-      {"2001:db8::zz:80", "needs brackets"},
-      {"0", "port 0 is out of range"},
-      {"65536", "port 65536 is out of range"},
-      {"99999999999", "out of range"},
-      {"[::1]:0", "port 0 is out of range"},
-      {"[::1]:65536", "out of range"},
-      {"192.0.2.1:0", "out of range"},
-      {"[::1]:80x", "'80x' is not a port number"},
-      {"[::1]:-80", "not a port number"},
-      {"[::1]:+80", "not a port number"},
-      {"[::1]", "port is missing"},
-      {"[::1]:", "port is missing"},
-      {"[::1]80", "expected ':PORT'"},
-      {"[::1]x:80", "expected ':PORT'"},
-      {"[::1:80", "without a closing ']'"},
-      {"[2001:db8::g]:80", "not a numeric IPv6 address"},
-      {"[2001:db8:::1]:80", "not a numeric IPv6 address"},
-      {"[]:80", "not a numeric IPv6 address"},
-      {"[192.0.2.1]:80", "brackets are for IPv6 only: write 192.0.2.1:80"},
-      {"[fe80::1%]:80", "not an interface name"},
-      {"[fe80::1%eth 0]:80", "white space"},
-      {"[fe80::1%a/b]:80", "not an interface name"},
-      {"[fe80::1%abcdefghijklmnopq]:80", "not an interface name"},
-      {"192.0.2.1", "port is missing: write 192.0.2.1:80"},
-      {"192.0.2.1:", "port is missing"},
-      {"192.0.2:80", "not a numeric IPv4 address"},
-      {"192.0.2.256:80", "not a numeric IPv4 address"},
-      {"192.0.2.01:80", "not a numeric IPv4 address"},
-      {"localhost:80", "host names are not looked up"},
-      {"example.com:80", "host names are not looked up"},
-      {"*:80", "not a numeric IPv4 address"},
-      {":80", "not a numeric IPv4 address"},
-      {"http://[::1]:80/", "needs brackets"},
-      {" 80", "white space"},
-      {"80 ", "white space"},
-      {"abc", "neither a port nor an address"},
-      {"[::1]:80\n", "white space"},
+      {"", "empty", ""},
+      {"2001:db8::24:80", "cannot be told whether :80 is the port", ""},
+      {"fe80::1:8080", "cannot be told whether :8080 is the port", ""},
+      {"::1:8080", "cannot be told", ""},
+      {"2001:db8::zz:80", "needs brackets", ""},
+      {"2001:db8::24", "needs brackets, and the port after them", ""},
+      {"0", "port 0 is out of range", ""},
+      {"65536", "port 65536 is out of range", ""},
+      {"99999999999", "out of range", ""},
+      {"[::1]:0", "port 0 is out of range", ""},
+      {"[::1]:65536", "out of range", ""},
+      {"192.0.2.1:0", "out of range", ""},
+      {"[::1]:80x", "'80x' is not a port number", ""},
+      {"[::1]:-80", "not a port number", ""},
+      {"[::1]:+80", "not a port number", ""},
+      {"[::1]", "port is missing", "[::1]:8080"},
+      {"[fe80::1%enp0s8]", "port is missing", "[fe80::1%enp0s8]:8080"},
+      {"[::1]:", "port is missing", ""},
+      {"[::1]80", "expected ':PORT'", ""},
+      {"[::1]x:80", "expected ':PORT'", ""},
+      {"[::1:80", "without a closing ']'", ""},
+      {"[2001:db8::g]:80", "not a numeric IPv6 address", ""},
+      {"[2001:db8:::1]:80", "not a numeric IPv6 address", ""},
+      {"[]:80", "not a numeric IPv6 address", ""},
+      {"[192.0.2.1]:80", "brackets are for IPv6 only", "192.0.2.1:80"},
+      {"[::ffff:127.0.0.1]:80", "IPv4-mapped", "127.0.0.1:80"},
+      {"[::ffff:192.0.2.1]:8080", "IPv4-mapped", "192.0.2.1:8080"},
+      {"[fe80::1%]:80", "not an interface name", ""},
+      {"[fe80::1%eth 0]:80", "white space", ""},
+      {"[fe80::1%a/b]:80", "not an interface name", ""},
+      {"[fe80::1%abcdefghijklmnopq]:80", "not an interface name", ""},
+      {"192.0.2.1", "port is missing", "192.0.2.1:8080"},
+      {"192.0.2.1:", "port is missing", ""},
+      {"127.1:80", "shortened IPv4 address (ping and curl read it as 127.0.0.1)", "127.0.0.1:80"},
+      {"127.1", "port is missing", "127.0.0.1:8080"},
+      {"192.0.2:80", "read it as 192.0.0.2", "192.0.0.2:80"},
+      {"192.0.2.256:80", "not an IPv4 address", ""},
+      {"192.0.2.01:80", "without leading zeros", ""},
+      {"localhost:80", "host names are not looked up", "127.0.0.1:80"},
+      {"example.com:80", "host names are not looked up", ""},
+      {"*:80", "'*' is httpd's word for every address", "80"},
+      {":80", "no address before ':'", "80"},
+      {"http://[::1]:8080/", "this is a URL", "[::1]:8080"},
+      {"http://192.0.2.1/", "this is a URL", "192.0.2.1:80"},
+      {"https://[2001:db8::24]/x", "this is a URL", "[2001:db8::24]:443"},
+      {"http://example.com/", "this is a URL", ""},
+      {" 80", "white space", ""},
+      {"80 ", "white space", ""},
+      {"abc", "neither a port nor an address", ""},
+      {"[::1]:80\n", "white space", ""},
   };
   for (const auto& c : cases) {
     const std::string input = c.text;
@@ -119,6 +130,8 @@ TEST_CASE("listen specs that are refused, each with its reason") {
     CHECK_FALSE(parsed.ok());
     CHECK(parsed.specs.empty());
     CHECK(parsed.error.find(c.reason_contains) != std::string::npos);
+    CHECK(parsed.suggestion == c.suggestion);
+    if (!parsed.suggestion.empty()) CHECK(parse_listen_spec(parsed.suggestion).ok());
   }
 }
 
