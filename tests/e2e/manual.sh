@@ -18,4 +18,14 @@ for option in $OPTIONS; do
   expect_contains "the manual explains $option" "$option" "$TEXT"
 done
 expect_contains "--help points to the manual" "man 8 dualhttpd" "$("$DUALHTTPD" --help)"
+
+# dualhttpd-lab(8): renders cleanly and names every verb and option its usage lists.
+LAB_PAGE="$(dirname "$DUALHTTPD")/man/man8/dualhttpd-lab.8"
+SOURCE_DIR=$(cd "$(dirname "$0")/../.." && pwd)
+WARNINGS=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$LAB_PAGE" 2>&1 >"$WORK/lab.txt")
+expect_eq "man renders dualhttpd-lab.8 without warnings" "" "$WARNINGS"
+USAGE=$("$SOURCE_DIR/packaging/lab/dualhttpd-lab" --help)
+for word in $(grep -oE '^  [a-z]+' <<<"$USAGE") $(grep -oE -- '--[a-z]+' <<<"$USAGE" | sort -u); do
+  expect_contains "the lab's manual explains $word" "$word" "$(cat "$WORK/lab.txt")"
+done
 finish

@@ -30,8 +30,10 @@ echo "--- what the .deb holds"
 CONTENTS=$(dpkg-deb -c "$DEB" | awk '{print $6}')
 for path in ./usr/sbin/dualhttpd ./usr/sbin/dualhttpd-lab ./usr/lib/systemd/system/dualhttpd.service \
   ./usr/lib/systemd/system/dualhttpd.socket ./etc/dualhttpd/dualhttpd.toml \
-  ./etc/logrotate.d/dualhttpd ./usr/share/man/man8/dualhttpd.8.gz ./var/www/dualhttpd/index.html \
-  ./usr/share/doc/dualhttpd/README.md; do
+  ./etc/logrotate.d/dualhttpd ./usr/share/man/man8/dualhttpd.8.gz \
+  ./usr/share/man/man8/dualhttpd-lab.8.gz ./usr/share/dualhttpd/www/index.html \
+  ./usr/share/doc/dualhttpd/README.md ./usr/share/doc/dualhttpd/copyright \
+  ./usr/share/doc/dualhttpd/changelog.gz ./var/log/dualhttpd/; do
   expect_contains ".deb holds $path" "$path" "$CONTENTS"
 done
 expect_eq ".deb conffiles" $'/etc/dualhttpd/dualhttpd.toml\n/etc/logrotate.d/dualhttpd' \
@@ -40,10 +42,22 @@ expect_eq ".deb depends on the C library only" "libc6 (>= 2.36)" "$(dpkg-deb -f 
 expect_contains ".deb recommends libsystemd0 (readiness, socket activation)" "libsystemd0" \
   "$(dpkg-deb -f "$DEB" Recommends)"
 
+echo "--- what Debian's and RPM's linters say"
+# Policy as a Debian maintainer and an RPM packager would check it: no error, no warning.
+# rpmlint's findings that are not defects are filtered in packaging/rpmlint.toml, each with
+# its reason.
+LINTIAN=$(lintian --tag-display-limit 0 "$DEB" 2>&1 | grep -v 'running with root privileges' || true)
+expect_eq "lintian: no error, no warning" "" "$(grep -E '^(E|W): ' <<<"$LINTIAN" || true)"
+RPMLINT=$(rpmlint -c "$SOURCE_DIR/packaging/rpmlint.toml" "$RPM" 2>&1 || true)
+expect_contains "rpmlint: no error, no warning" "0 errors, 0 warnings" "$RPMLINT"
+[ -z "$(grep -E '^(E|W): ' <<<"$LINTIAN")" ] || echo "$LINTIAN"
+grep -q "0 errors, 0 warnings" <<<"$RPMLINT" || echo "$RPMLINT"
+
 echo "--- what the .rpm holds"
 RPM_FILES=$(rpm -qpl "$RPM" 2>/dev/null)
 for path in /usr/sbin/dualhttpd /usr/lib/systemd/system/dualhttpd.service \
-  /etc/dualhttpd/dualhttpd.toml /usr/share/man/man8/dualhttpd.8.gz /var/www/dualhttpd/index.html; do
+  /etc/dualhttpd/dualhttpd.toml /usr/share/man/man8/dualhttpd.8.gz \
+  /usr/share/man/man8/dualhttpd-lab.8.gz /usr/share/dualhttpd/www/index.html; do
   expect_contains ".rpm holds $path" "$path" "$RPM_FILES"
 done
 expect_contains ".rpm marks the configuration %config" "/etc/dualhttpd/dualhttpd.toml" \
@@ -77,7 +91,7 @@ if [ -z "$(ss -Hltn 'sport = :80')" ]; then
   expect_contains "reads /etc/dualhttpd/dualhttpd.toml by default" \
     "ok: configuration /etc/dualhttpd/dualhttpd.toml" "$OUT"
   expect_contains "its listeners" "ok: [::1]:80 ipv6 interface=lo v6only=on" "$OUT"
-  expect_contains "its docroot" "ok: docroot /var/www/dualhttpd" "$OUT"
+  expect_contains "its docroot" "ok: docroot /usr/share/dualhttpd/www" "$OUT"
   [ "$STATUS" = 0 ] || echo "$ERR"
 else
   fail "port 80 is in use here, so the installed configuration cannot be checked as it is"
@@ -88,7 +102,7 @@ P=$(free_port)
 DUALHTTPD=/usr/sbin/dualhttpd start_server "$WORK/installed.log" --listen "[::1]:$P" \
   --listen "127.0.0.1:$P" --access-log "$WORK/access.log" ||
   { cat "$WORK/installed.log"; exit 1; }
-expect_contains "serves from the installed configuration's docroot" "serving /var/www/dualhttpd" \
+expect_contains "serves from the installed configuration's docroot" "serving /usr/share/dualhttpd/www" \
   "$(cat "$WORK/installed.log")"
 expect_eq "GET / over IPv6 is the packaged page" "$(cat "$SOURCE_DIR/www/index.html")" \
   "$(curl -sS -g "http://[::1]:$P/")"
@@ -100,7 +114,7 @@ echo "--- dpkg -r leaves only the conffiles"
 dpkg -r dualhttpd >"$WORK/dpkg.log" 2>&1 || { cat "$WORK/dpkg.log"; fail "dpkg -r"; }
 expect_eq "after remove: config-files state" "deinstall ok config-files" \
   "$(dpkg-query -W -f='${Status}' dualhttpd)"
-LEFT=$(find /usr/sbin /usr/lib/systemd /usr/share/man/man8 /usr/share/doc /var/www /etc \
+LEFT=$(find /usr/sbin /usr/lib/systemd /usr/share/man/man8 /usr/share/doc /usr/share /etc \
   -name 'dualhttpd*' 2>/dev/null | sort | tr '\n' ' ')
 expect_eq "after remove: only the conffiles" \
   "/etc/dualhttpd /etc/dualhttpd/dualhttpd.toml /etc/logrotate.d/dualhttpd " "$LEFT"
@@ -108,7 +122,7 @@ expect_eq "after remove: only the conffiles" \
 echo "--- dpkg -P leaves nothing"
 dpkg -P dualhttpd >"$WORK/dpkg.log" 2>&1 || { cat "$WORK/dpkg.log"; fail "dpkg -P"; }
 expect_eq "after purge: unknown to dpkg" "" "$(dpkg-query -W -f='${Status}' dualhttpd 2>/dev/null)"
-LEFT=$(find /usr/sbin /usr/lib/systemd /usr/share/man/man8 /usr/share/doc /var/www /etc /var/log \
+LEFT=$(find /usr/sbin /usr/lib/systemd /usr/share/man/man8 /usr/share/doc /usr/share /etc /var/log \
   -name 'dualhttpd*' 2>/dev/null | sort | tr '\n' ' ')
 expect_eq "after purge: no files" "" "$LEFT"
 
