@@ -262,6 +262,8 @@ stop_clock
 expect_eq "gives up: exit status" "3" "$STATUS"
 expect_contains "gives up with the reason" "2001:db8:21c::62 is not assigned to any interface" "$ERR"
 expect_elapsed "waited about 1 s" 900 3000
+expect_contains "the fix says the wait ran out" "(--bind-wait 1 ran out)" "$ERR"
+expect_not_contains "and does not suggest waiting again" "use --bind-wait SECONDS" "$ERR"
 start_clock
 in_guest --bind-wait 5 --listen "[$LL]:8080"
 stop_clock
