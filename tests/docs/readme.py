@@ -17,7 +17,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from transcripts import SOURCE, Lab  # noqa: E402
+from transcripts import SOURCE, Lab, without_root  # noqa: E402
 
 
 def fenced_blocks(text):
@@ -90,12 +90,8 @@ def main(argv):
     if len(argv) != 2:
         print(__doc__)
         return 2
-    if os.geteuid() != 0:
-        if os.environ.get("DUALHTTPD_NO_SKIP"):
-            print("FAIL  needs root for network namespaces, and DUALHTTPD_NO_SKIP forbids skipping")
-            return 1
-        print("skipped: needs root for network namespaces")
-        return 77
+    if (status := without_root()) is not None:
+        return status
     with open(os.path.join(SOURCE, "README.md")) as f:
         readme = f.read()
     blocks = fenced_blocks(readme)

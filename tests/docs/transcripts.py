@@ -85,6 +85,17 @@ def blocks_of(document):
     return found
 
 
+def without_root():
+    """None as root; else 77 (skipped), or 1 where DUALHTTPD_NO_SKIP forbids skipping (CI)."""
+    if os.geteuid() == 0:
+        return None
+    if os.environ.get("DUALHTTPD_NO_SKIP"):
+        print("FAIL  needs root for network namespaces, and DUALHTTPD_NO_SKIP forbids skipping")
+        return 1
+    print("skipped: needs root for network namespaces")
+    return 77
+
+
 def unmarked_of(document):
     """Fenced blocks that open with a '$ ' command but have no marker: transcripts no test
     would check."""
@@ -180,12 +191,8 @@ def main(argv):
         print(__doc__)
         return 2
     binary, update = os.path.abspath(argv[1]), "--update" in argv[2:]
-    if os.geteuid() != 0:
-        if os.environ.get("DUALHTTPD_NO_SKIP"):
-            print("FAIL  needs root for the lab's namespaces, and DUALHTTPD_NO_SKIP forbids skipping")
-            return 1
-        print("skipped: needs root for the lab's namespaces")
-        return 77
+    if (status := without_root()) is not None:
+        return status
     unmarked = [u for d in DOCUMENTS for u in unmarked_of(d)]
     for where in unmarked:
         print(f"FAIL  {where}: a block of '$ ' commands without a transcript marker is never "
