@@ -119,6 +119,7 @@ class Session : public std::enable_shared_from_this<Session>, public ExpendableH
   bool body_unread_ = false;    // answered after the head alone (Expect: 100-continue)
   bool timed_out_ = false;
   bool closed_ = false;
+  bool corked_ = false;  // TCP_CORK is set on the socket
   unsigned requests_ = 0;
   Clock::time_point linger_until_;  // the lingering close ends then at the latest
 };
