@@ -25,8 +25,8 @@ constexpr std::string_view server_name = "dualhttpd/" DUALHTTPD_VERSION;
 // theirs: the first turn small and corked, so the head leaves in full segments with the first
 // bytes and the client starts reading at once; then up to 1 MiB (or what the socket takes).
 // Measured on 1 MiB files over 8 connections, the server on its own core: 256 KiB turns,
-// corked throughout, 600 us of server CPU per response; 256 KiB uncorked after the first turn,
-// 400 us; this, 270-350 us, as lighttpd (tests/bench/README.md).
+// corked throughout, 530-810 us of server CPU per response; 256 KiB uncorked after the first
+// turn, 380-500 us; this, 240-390 us, as lighttpd (tests/bench/README.md).
 constexpr std::size_t first_turn = 64 << 10;
 constexpr std::size_t sendfile_turn = 1 << 20;
 constexpr std::chrono::seconds linger_timeout{2};  // without a byte from the client
