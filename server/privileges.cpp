@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -20,7 +21,8 @@ std::string name_of_uid(uid_t uid) {
   return pw ? pw->pw_name : std::to_string(uid);
 }
 
-// The groups `run_as` would have: its own and the supplementary ones of its name.
+// The groups a user of that name would have: its own and its supplementary ones (from the
+// name service: files, and systemd's or LDAP's module when configured).
 std::vector<gid_t> groups_of(const RunAs& run_as) {
   int count = 64;
   std::vector<gid_t> groups(static_cast<std::size_t>(count));
@@ -33,6 +35,16 @@ std::vector<gid_t> groups_of(const RunAs& run_as) {
   return groups;
 }
 
+// The groups this process has, which are what the kernel checks. No name service is asked:
+// its modules (libnss_systemd and what it loads, 0.5 MiB) would stay in the server for good.
+std::vector<gid_t> own_groups() {
+  std::vector<gid_t> groups(static_cast<std::size_t>(std::max(::getgroups(0, nullptr), 0)));
+  groups.resize(static_cast<std::size_t>(
+      std::max(::getgroups(static_cast<int>(groups.size()), groups.data()), 0)));
+  groups.push_back(::getegid());
+  return groups;
+}
+
 }  // namespace
 
 std::string plan_run_as(const std::string& user, bool given, RunAs& out) {
@@ -41,7 +53,7 @@ std::string plan_run_as(const std::string& user, bool given, RunAs& out) {
   errno = 0;
   const passwd* pw = ::getpwnam(name.c_str());
   if (me != 0) {
-    out = RunAs{false, name_of_uid(me), me, ::getegid()};
+    out = RunAs{false, name_of_uid(me), me, ::getegid(), own_groups()};
     if (!given || (pw && pw->pw_uid == me)) return {};
     return fmt::format(
         "--user {}: switching to another user needs root, and this process runs as {} (uid "
@@ -61,13 +73,14 @@ std::string plan_run_as(const std::string& user, bool given, RunAs& out) {
         "/etc/shadow)\n  fix:   name an unprivileged user (the default is {}), or leave out "
         "--user\n",
         name, default_user);
-  out = RunAs{true, pw->pw_name, pw->pw_uid, pw->pw_gid};
+  out = RunAs{true, pw->pw_name, pw->pw_uid, pw->pw_gid, {}};
+  out.groups = groups_of(out);
   return {};
 }
 
 std::string drop_root(const RunAs& run_as) {
   if (!run_as.drop) return {};
-  const auto groups = groups_of(run_as);
+  const auto& groups = run_as.groups;
   if (::setgroups(groups.size(), groups.data()) != 0)
     return fmt::format("setgroups for {}: {}", run_as.name, ::strerrordesc_np(errno));
   if (::setgid(run_as.gid) != 0)
@@ -89,7 +102,7 @@ std::string docroot_access_warning(const RunAs& run_as, int dir_fd, const std::s
   if (st.st_uid == run_as.uid) {
     bit = S_IXUSR;
   } else {
-    for (const gid_t g : groups_of(run_as))
+    for (const gid_t g : run_as.groups)
       if (g == st.st_gid) bit = S_IXGRP;
   }
   if (st.st_mode & bit) return {};

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 namespace dualhttpd {
 
@@ -15,6 +16,7 @@ struct RunAs {
   std::string name;   // the user served as
   uid_t uid = 0;
   gid_t gid = 0;
+  std::vector<gid_t> groups;  // its supplementary groups (those it will have, or has)
 };
 
 constexpr const char* default_user = "nobody";

@@ -79,6 +79,32 @@ def listing_xss(checks, work):
     checks.equal("exit status after SIGTERM", 0, server.stop())
 
 
+@case("supplementary_group")
+def supplementary_group(checks, work):
+    """A docroot readable through a group the process has (SupplementaryGroups=) is served, unwarned
+    (the warning that every request would be answered 403 asked the name service for nobody's
+    groups, not the process for its own)"""
+    skip = require_root("starting the server with another user's groups")
+    if skip is not None:
+        return skip
+    group = 4242  # no name needed: the kernel checks numbers
+    root = work.docroot("www-group")
+    work.file("www-group/hello.txt", "hello, group\n", mode=0o640)
+    for path in (root, os.path.join(root, "hello.txt")):
+        os.chown(path, 0, group)
+    os.chmod(root, 0o750)
+    # As systemd runs a DynamicUser with SupplementaryGroups=: nobody's own groups don't
+    # include it, the process's do.
+    server = Server(work, ["--root", root, "--access-log", "off"],
+                    wrapper=["setpriv", "--reuid=65534", "--regid=65534", f"--groups={group}"])
+    if not checks.that("server started", server.wait_serving(), server.log()):
+        return
+    checks.equal("a file of the group is served", 200, get(server.port, "/hello.txt")[0])
+    checks.that("no warning that nobody may open nothing (the process has the group)",
+                "may not open anything in the docroot" not in server.log(), server.log())
+    checks.equal("exit status after SIGTERM", 0, server.stop())
+
+
 def uid_of(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:

@@ -73,11 +73,11 @@ class Server:
     """dualhttpd on 127.0.0.1:PORT; stderr goes to a file, stdout to `stdout` (a file by
     default). Stopped by PID."""
 
-    def __init__(self, work, args, stdout=None, port=None, listen=True, env=None):
+    def __init__(self, work, args, stdout=None, port=None, listen=True, env=None, wrapper=()):
         self.port = port or free_port()
         self.log_path = os.path.join(work.path, f"server-{self.port}.log")
         self.out_path = os.path.join(work.path, f"server-{self.port}.out")
-        argv = [BINARY] + list(args)
+        argv = list(wrapper) + [BINARY] + list(args)  # a wrapper that execs keeps the PID
         if listen:
             argv += ["--listen", f"127.0.0.1:{self.port}"]
         self.err = open(self.log_path, "wb")
