@@ -129,6 +129,24 @@ EOF
   echo "FAIL  $name did not start" && cat "$WORK"/*.err && exit 1
 }
 
+# user_rss : the idle RSS (KiB) of dualhttpd started as nobody rather than as root: one process,
+# no helper to keep root's rights, no name-service lookup for the user to become.
+user_rss() {
+  local port pid rss
+  port=$(free_port)
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$DUALHTTPD" --root "$ROOT" --listen "[::1]:$port" \
+    --threads 1 --access-log off --log-level warn >/dev/null 2>"$WORK/user.err" &
+  pid=$!
+  for _ in $(seq 1 100); do
+    curl -sg -o /dev/null "http://[::1]:$port/1k.bin" && break
+    sleep 0.05
+  done
+  rss=$(rss_kib "$pid")
+  kill "$pid"
+  wait "$pid" || true
+  echo "$rss"
+}
+
 stop_all() {
   local pid
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -316,6 +334,7 @@ start lighttpd 1
 start nginx 1
 ALL="dualhttpd lighttpd nginx"
 echo "idle RSS: dualhttpd $(rss_kib "$PID_dualhttpd") KiB, lighttpd $(rss_kib "$PID_lighttpd") KiB, nginx $(rss_kib "$PID_nginx") KiB"
+[ "$(id -u)" = 0 ] && echo "idle RSS of dualhttpd started as a user, as its systemd unit runs it: $(user_rss) KiB"
 echo "wrk -t1, ${SECONDS_PER_RUN} s per run, $ROUNDS interleaved round(s), medians; servers on CPU $SERVER_CPU, wrk on CPU $CLIENT_CPU"
 echo
 header
