@@ -247,14 +247,17 @@ std::string health_shadow_warning(const Options& o, const Setup& setup) {
 }
 
 // Started as root: the helper that opens the logs and the docroot again later keeps root,
-// the server gives it up. Returns "" or why it cannot serve.
+// the server gives it up. The docroot is the helper's only when the user served as could not
+// open its path (a parent directory closed to it); with no log file either, there is no
+// helper. Returns "" or why it cannot serve.
 std::string give_up_root(const Options& o, const Setup& setup) {
   if (setup.run_as.drop) {
     auto& opener = file_opener();
     if (o.access_log != "-" && o.access_log != "off")
       opener.allow(o.access_log, FileOpener::Kind::append);
     if (o.error_log != "-") opener.allow(o.error_log, FileOpener::Kind::append);
-    opener.allow(setup.root_path, FileOpener::Kind::directory);
+    if (!could_open_directory_as(setup.run_as, setup.root_path))
+      opener.allow(setup.root_path, FileOpener::Kind::directory);
     if (auto err = opener.start_helper(); !err.empty())
       spdlog::warn(
           "cannot start the helper that opens the logs and the docroot again ({}): "

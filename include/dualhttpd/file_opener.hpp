@@ -27,8 +27,8 @@ class FileOpener {
   void allow(const std::string& path, Kind kind);
   // Forks the helper (call it before giving up root). Returns "" or what went wrong.
   std::string start_helper();
-  // Opens an allowed path: through the helper when there is one, else in this process.
-  // Returns the descriptor or -errno.
+  // Opens a path: an allowed one through the helper when there is one, any other in this
+  // process. Returns the descriptor or -errno.
   int open(const std::string& path, Kind kind);
   // Ends the helper (it sees its socket close) and waits for it.
   void stop_helper();

@@ -29,6 +29,10 @@ std::string plan_run_as(const std::string& user, bool given, RunAs& out);
 // Returns "" or what failed.
 std::string drop_root(const RunAs& run_as);
 
+// Whether `run_as` could open the directory `path` itself (found out in a child process that
+// becomes that user), so that no helper needs to keep root's rights to open it again.
+bool could_open_directory_as(const RunAs& run_as, const std::string& path);
+
 // "nobody (uid 65534, gid 65534)"
 std::string describe_run_as(const RunAs& run_as);
 
