@@ -79,8 +79,10 @@ std::string open_error_log(const std::string& target, const std::string& level) 
   }
 }
 
-bool error_log_is_file() {
-  return g_file_sink != nullptr;
+void copy_to_error_log_file(spdlog::level::level_enum level, std::string_view text) {
+  if (!g_file_sink) return;
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  spdlog::log(level, "{}", text);
 }
 
 std::string reopen_error_log() {

@@ -26,7 +26,7 @@ int stopped(const char* what, int code) {
                        : "");
   std::fflush(stdout);
   fmt::print(stderr, "dualhttpd: {}", text);
-  if (dualhttpd::error_log_is_file()) spdlog::critical("{}", text.substr(0, text.size() - 1));
+  dualhttpd::copy_to_error_log_file(spdlog::level::critical, text);
   return dualhttpd::exit_runtime_error;
 }
 

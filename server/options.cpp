@@ -176,6 +176,10 @@ bool run_from_build_tree() {
          exe[build.size()] == '/';
 }
 
+bool names_a_file(const std::string& log_target) {
+  return log_target != "-" && log_target != "off";
+}
+
 std::string default_config_file() {
   return run_from_build_tree() ? std::string() : std::string(DUALHTTPD_CONFIG_FILE);
 }

@@ -57,7 +57,7 @@ Setup prepare(const Options& o) {
     setup.errors.push_back(err);
   // The access log is opened as a start opens it (appended, created if missing), so that
   // --check and a start refuse the same file.
-  if (o.access_log != "-" && o.access_log != "off") {
+  if (names_a_file(o.access_log)) {
     const int log = open_as(o.access_log, FileOpener::Kind::append);
     if (log < 0)
       setup.errors.push_back(fmt::format(
@@ -122,7 +122,7 @@ int report_failure(const std::vector<Problem>& problems, const std::vector<std::
                               check ? "the server would not start" : "nothing was started", code));
   for (const auto& text : texts) {
     fmt::print(stderr, "dualhttpd: {}", text);
-    if (error_log_is_file()) spdlog::error("{}", std::string_view(text).substr(0, text.size() - 1));
+    copy_to_error_log_file(spdlog::level::err, text);
   }
   return code;
 }
@@ -253,8 +253,7 @@ std::string health_shadow_warning(const Options& o, const Setup& setup) {
 std::string give_up_root(const Options& o, const Setup& setup) {
   if (setup.run_as.drop) {
     auto& opener = file_opener();
-    if (o.access_log != "-" && o.access_log != "off")
-      opener.allow(o.access_log, FileOpener::Kind::append);
+    if (names_a_file(o.access_log)) opener.allow(o.access_log, FileOpener::Kind::append);
     if (o.error_log != "-") opener.allow(o.error_log, FileOpener::Kind::append);
     if (!could_open_directory_as(setup.run_as, setup.root_path))
       opener.allow(setup.root_path, FileOpener::Kind::directory);
@@ -327,7 +326,7 @@ void print_setup(const Options& o, const Setup& setup) {
   fmt::print("ok: docroot {}\n", setup.root_path);
   for (const auto& [what, target] :
        {std::pair{"access log", o.access_log}, {"error log", o.error_log}})
-    if (target != "-" && target != "off") fmt::print("ok: {} {}\n", what, target);
+    if (names_a_file(target)) fmt::print("ok: {} {}\n", what, target);
   if (auto warning = health_shadow_warning(o, setup); !warning.empty())
     fmt::print("warning: {}\n", warning);
   if (setup.mime_warning.empty())
@@ -410,10 +409,7 @@ int run(const Options& o) {
       spdlog::warn("{}", warning);
     }
   if (o.check) {
-    if (o.config.empty())
-      fmt::print("ok: configuration {}\n", o.config_note);
-    else
-      fmt::print("ok: configuration {}\n", o.config);
+    fmt::print("ok: configuration {}\n", o.config.empty() ? o.config_note : o.config);
     print_setup(o, setup);
     fmt::print("dualhttpd: {} listener{} would start\n", a.plan.listeners.size(),
                a.plan.listeners.size() == 1 ? "" : "s");

@@ -2,13 +2,17 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+
+#include <spdlog/common.h>
 
 namespace dualhttpd {
 
 // Returns an error text, or "" on success.
 std::string open_error_log(const std::string& target, const std::string& level);
 std::string reopen_error_log();
-// Whether the error log is a file rather than standard error.
-bool error_log_is_file();
+// When the error log is a file, writes `text` (a message for standard error, ending in a
+// newline) there too: a daemon that cannot start leaves its reason where its log is read.
+void copy_to_error_log_file(spdlog::level::level_enum level, std::string_view text);
 
 }  // namespace dualhttpd

@@ -58,6 +58,10 @@ std::vector<std::string> default_listen();
 // reads no configuration from /etc unless --config names it, and serves the checkout's www/.
 bool run_from_build_tree();
 
+// Whether a log option (--access-log, --error-log) names a file: not "-" (the standard
+// stream) and not "off".
+bool names_a_file(const std::string& log_target);
+
 // The configuration file read when --config is not given: none from a build tree.
 std::string default_config_file();
 
