@@ -46,27 +46,20 @@ void append_quoted_or_dash(std::string& out, std::string_view s) {
   out += '"';
 }
 
-// "25/Nov/2026:13:56:39 +0000", formatted once a second per thread.
-std::string_view log_time(std::time_t t) {
-  thread_local std::time_t cached_at = -1;
-  thread_local std::array<char, 40> text{};
-  thread_local std::size_t length = 0;
-  if (t != cached_at) {
-    std::tm tm{};
-    ::localtime_r(&t, &tm);
-    length = std::strftime(text.data(), text.size(), "%d/%b/%Y:%H:%M:%S %z", &tm);
-    cached_at = t;
-  }
-  return {text.data(), length};
-}
-
 constexpr std::chrono::seconds flush_interval{1};
 constexpr std::chrono::seconds report_interval{10};
 
 }  // namespace
 
-void append_combined(std::string& out, const AccessRecord& r) {
-  fmt::format_to(std::back_inserter(out), "{} - - [{}] \"", r.client, log_time(r.when));
+std::string log_time_text(std::time_t t) {
+  std::tm tm{};
+  ::localtime_r(&t, &tm);
+  std::array<char, 40> text{};
+  return {text.data(), std::strftime(text.data(), text.size(), "%d/%b/%Y:%H:%M:%S %z", &tm)};
+}
+
+void append_combined(std::string& out, const AccessRecord& r, std::string_view time) {
+  fmt::format_to(std::back_inserter(out), "{} - - [{}] \"", r.client, time);
   append_escaped(out, r.request_line);
   if (r.body_bytes == 0)
     fmt::format_to(std::back_inserter(out), "\" {} - ", r.status);
@@ -80,13 +73,11 @@ void append_combined(std::string& out, const AccessRecord& r) {
 
 std::string format_combined(const AccessRecord& r) {
   std::string out;
-  append_combined(out, r);
+  append_combined(out, r, log_time_text(r.when));
   return out;
 }
 
-std::atomic<std::uint64_t> next_log_id{1};
-
-AccessLog::AccessLog(std::string target) : target_(std::move(target)), id_(next_log_id++) {
+AccessLog::AccessLog(std::string target) : target_(std::move(target)) {
   if (enabled()) writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -138,11 +129,7 @@ std::string AccessLog::reopen() {
     if (next_output_.fd >= 0) ::close(next_output_.fd);
     next_output_ = out;
   }
-  {
-    std::lock_guard lock(mutex_);
-    wake_requested_ = true;
-  }
-  wake_.notify_one();
+  wake_writer();
   return {};
 }
 
@@ -153,37 +140,39 @@ void AccessLog::switch_output() {
   output_ = std::exchange(next_output_, Output{});
 }
 
-AccessLog::Buffer& AccessLog::buffer_of_this_thread() {
-  thread_local std::uint64_t owner = 0;
-  thread_local std::shared_ptr<Buffer> mine;
-  if (owner != id_) {
-    mine = std::make_shared<Buffer>();
-    mine->text.reserve(batch_bytes + 1024);
-    std::lock_guard lock(mutex_);
-    buffers_.push_back(mine);
-    owner = id_;
-  }
-  return *mine;
+AccessLog::Writer AccessLog::writer() {
+  Writer writer;
+  if (!enabled()) return writer;
+  writer.log_ = this;
+  writer.buffer_ = std::make_shared<Buffer>();
+  writer.buffer_->text.reserve(batch_bytes + 1024);
+  std::lock_guard lock(mutex_);
+  buffers_.push_back(writer.buffer_);
+  return writer;
 }
 
-void AccessLog::write(const AccessRecord& record) {
-  if (!enabled()) return;
-  auto& buffer = buffer_of_this_thread();
-  std::unique_lock lock(buffer.mutex);  // the writer takes it only to swap the text out
+void AccessLog::Writer::write(const AccessRecord& record) {
+  if (!buffer_) return;
+  auto& buffer = *buffer_;
+  std::unique_lock lock(buffer.mutex);
   if (buffer.text.size() >= max_buffered) {
-    dropped_.fetch_add(1, std::memory_order_relaxed);
+    log_->dropped_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
   const auto before = buffer.text.size();
-  append_combined(buffer.text, record);
+  append_combined(buffer.text, record, buffer.time.text(record.when));
   if (before < batch_bytes && buffer.text.size() >= batch_bytes) {
     lock.unlock();
-    {
-      std::lock_guard wake_lock(mutex_);
-      wake_requested_ = true;
-    }
-    wake_.notify_one();
+    log_->wake_writer();
   }
+}
+
+void AccessLog::wake_writer() {
+  {
+    std::lock_guard lock(mutex_);
+    wake_requested_ = true;
+  }
+  wake_.notify_one();
 }
 
 // Moves what the threads buffered to pending_, as much as it may hold.

@@ -21,24 +21,22 @@ DocrootWatch::DocrootWatch(std::string path, DocrootDir opened)
   current_ = std::make_shared<const DocrootDir>(std::move(opened));
 }
 
-const DocrootDir& DocrootWatch::current(Clock::time_point now) {
+void DocrootWatch::look_again_if_due(Clock::time_point now) {
   auto due = next_check_.load(std::memory_order_relaxed);
   const auto stamp = now.time_since_epoch().count();
   if (stamp >= due &&
       next_check_.compare_exchange_strong(due, (now + check_every).time_since_epoch().count()))
     look_again();
-  // Each thread keeps its own reference, taken again only when the directory changed.
-  thread_local const DocrootWatch* owner = nullptr;
-  thread_local std::uint64_t seen = 0;
-  thread_local std::shared_ptr<const DocrootDir> mine;
-  const auto generation = generation_.load(std::memory_order_acquire);
-  if (owner != this || seen != generation) {
-    std::lock_guard lock(mutex_);
-    mine = current_;
-    seen = mine->generation;
-    owner = this;
+}
+
+const DocrootDir& DocrootWatch::View::current(Clock::time_point now) {
+  watch_->look_again_if_due(now);
+  if (!held_ || seen_ != watch_->generation_.load(std::memory_order_acquire)) {
+    std::lock_guard lock(watch_->mutex_);
+    held_ = watch_->current_;
+    seen_ = held_->generation;
   }
-  return *mine;
+  return *held_;
 }
 
 void DocrootWatch::reopen() {

@@ -3,10 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
-
 #include "dualhttpd/docroot.hpp"
-#include "dualhttpd/http_date.hpp"
 #include "dualhttpd/unique_fd.hpp"
 
 namespace dualhttpd {
@@ -15,7 +12,7 @@ namespace {
 
 bool same_file(const CachedFile& entry, const struct stat& st) {
   return entry.device == st.st_dev && entry.inode == st.st_ino &&
-         entry.size == static_cast<std::uint64_t>(st.st_size) &&
+         entry.facts.size == static_cast<std::uint64_t>(st.st_size) &&
          entry.mtime.tv_sec == st.st_mtim.tv_sec && entry.mtime.tv_nsec == st.st_mtim.tv_nsec;
 }
 
@@ -36,6 +33,11 @@ bool read_all(int fd, std::uint64_t size, std::string& out) {
 
 const CachedFile* FileCache::find(const DocrootDir& docroot, const std::string& relative,
                                   const MimeTypes& mime, Clock::time_point now) {
+  if (!on_) return nullptr;
+  if (docroot.generation != generation_) {  // a release swap: nothing of the old one is served
+    clear();
+    generation_ = docroot.generation;
+  }
   const auto it = entries_.find(relative);
   const CachedFile* entry = it != entries_.end() && now - it->second.checked < valid_for
                                 ? &it->second
@@ -62,24 +64,15 @@ const CachedFile* FileCache::load(const DocrootDir& docroot, const std::string& 
     it->second.checked = now;
     return &it->second;
   }
-  entry.size = static_cast<std::uint64_t>(st.st_size);
-  auto content = std::make_shared<CachedContent>();
-  if (!read_all(file.get(), entry.size, content->bytes)) {
-    entry.size = 0;
+  auto content = std::make_shared<RenderedFile>();
+  if (!read_all(file.get(), static_cast<std::uint64_t>(st.st_size), content->bytes))
     return store(relative, std::move(entry));
-  }
   entry.cached = true;
   entry.device = st.st_dev;
   entry.inode = st.st_ino;
   entry.mtime = st.st_mtim;
-  const auto mtime_ns = st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec;
-  entry.validators = {make_etag(entry.size, mtime_ns), st.st_mtim.tv_sec};
-  entry.last_modified = format_http_date(st.st_mtim.tv_sec);
-  entry.content_type = mime.content_type(relative);
-  content->fields = fmt::format(
-      "Last-Modified: {}\r\nETag: {}\r\nAccept-Ranges: bytes\r\nContent-Type: {}\r\n"
-      "Content-Length: {}\r\n",
-      entry.last_modified, entry.validators.etag, entry.content_type, entry.size);
+  entry.facts = file_facts(st, mime.content_type(relative));
+  append_file_fields(content->fields, entry.facts, entry.facts.content_type);
   entry.content = std::move(content);
   return store(relative, std::move(entry));
 }
@@ -91,10 +84,16 @@ void FileCache::forget(const std::string& relative) {
   }
 }
 
+void FileCache::clear() {
+  entries_.clear();
+  total_bytes_ = 0;
+}
+
 // What an entry holds in memory: its bytes, its name (the key, up to a whole request target
 // long) and the entry itself.
 std::uint64_t FileCache::cost(const std::string& relative, const CachedFile& entry) {
-  return entry.size + relative.size() + entry.content_type.size() + sizeof(CachedFile) + 64;
+  return entry.facts.size + relative.size() + entry.facts.content_type.size() + sizeof(CachedFile) +
+         64;
 }
 
 // Keeps `entry` (replacing what was there); when the cache is full, it starts again rather
@@ -102,10 +101,7 @@ std::uint64_t FileCache::cost(const std::string& relative, const CachedFile& ent
 const CachedFile* FileCache::store(const std::string& relative, CachedFile entry) {
   forget(relative);
   const auto bytes = cost(relative, entry);
-  if (entries_.size() >= max_entries || total_bytes_ + bytes > max_total_bytes) {
-    entries_.clear();
-    total_bytes_ = 0;
-  }
+  if (entries_.size() >= max_entries || total_bytes_ + bytes > max_total_bytes) clear();
   total_bytes_ += bytes;
   return &entries_.emplace(relative, std::move(entry)).first->second;
 }

@@ -55,19 +55,15 @@ Reply HealthEndpoint::answer(const http::request_header<>& request, const Health
   const auto method = request.method();
   if (method != http::verb::get && method != http::verb::head) {
     auto refused = error_reply(http::status::method_not_allowed);
-    refused.message.set(http::field::allow, "GET, HEAD");
+    refused.set("Allow", "GET, HEAD");
     return refused;
   }
   const auto accept = request[http::field::accept];
   const bool text = accept.find("text/plain") != std::string_view::npos &&
                     accept.find("application/json") == std::string_view::npos;
-  Reply reply;
-  auto& m = reply.message;
-  m.result(http::status::ok);
-  m.set(http::field::content_type, text ? "text/plain; charset=UTF-8" : "application/json");
-  m.set(http::field::cache_control, "no-store");
-  m.body() = text ? health_text(view) : health_json(view);
-  m.content_length(m.body().size());
+  auto reply = text_reply(http::status::ok, text ? "text/plain; charset=UTF-8" : "application/json",
+                          text ? health_text(view) : health_json(view));
+  reply.set("Cache-Control", "no-store");
   if (method == http::verb::head) strip_body_for_head(reply);
   return reply;
 }

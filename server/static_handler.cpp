@@ -15,13 +15,12 @@
 #include "dualhttpd/docroot.hpp"
 #include "dualhttpd/http_date.hpp"
 #include "dualhttpd/http_text.hpp"
+#include "dualhttpd/request_checks.hpp"
 #include "dualhttpd/target_path.hpp"
 
 namespace dualhttpd {
 
 namespace {
-
-constexpr std::string_view allowed_methods = "GET, HEAD, OPTIONS";
 
 // As nginx's static module: what an open() error means to a client.
 http::status status_for_errno(int error) {
@@ -40,86 +39,58 @@ http::status status_for_errno(int error) {
   }
 }
 
-Reply status_only(http::status status) {
-  Reply reply;
-  reply.message.result(status);
-  reply.message.content_length(0);
-  return reply;
-}
-
-Reply method_reply(http::verb method) {
-  if (method == http::verb::options) {
-    auto reply = status_only(http::status::ok);
-    reply.message.set(http::field::allow, allowed_methods);
-    return reply;
-  }
-  auto reply = error_reply(method == http::verb::unknown ? http::status::not_implemented
-                                                         : http::status::method_not_allowed);
-  reply.message.set(http::field::allow, allowed_methods);
-  return reply;
-}
-
-std::string_view header(const http::request_header<>& request, http::field field) {
-  const auto it = request.find(field);
-  return it == request.end() ? std::string_view{} : std::string_view(it->value());
-}
-
 // The whole file (no ranges), one range (206 with Content-Range) or several (206 as
 // multipart/byteranges, RFC 9110 §14.6, each part with its own headers).
-void add_body(Reply& reply, const ByteRanges& ranges, std::string_view type, std::uint64_t size,
-              std::string_view boundary) {
-  auto& m = reply.message;
+Reply file_reply(UniqueFd file, const FileFacts& facts, const ByteRanges& ranges,
+                 std::string_view boundary) {
+  Reply reply;
+  FileBody body{std::move(file), {}, {}};
+  const auto size = facts.size;
   if (ranges.empty()) {
-    reply.spans.push_back({{}, 0, size});
-    return;
-  }
-  m.result(http::status::partial_content);
-  if (ranges.size() == 1) {
+    append_file_fields(reply.fields, facts, facts.content_type);
+    body.spans.push_back({{}, 0, size});
+  } else if (ranges.size() == 1) {
     const auto& range = ranges.front();
-    m.set(http::field::content_range,
-          fmt::format("bytes {}-{}/{}", range.first, range.last(), size));
-    reply.spans.push_back({{}, range.first, range.length});
-    return;
+    reply.status = http::status::partial_content;
+    append_file_fields(reply.fields, facts, facts.content_type);
+    reply.set("Content-Range", fmt::format("bytes {}-{}/{}", range.first, range.last(), size));
+    body.spans.push_back({{}, range.first, range.length});
+  } else {
+    reply.status = http::status::partial_content;
+    append_file_fields(reply.fields, facts,
+                       fmt::format("multipart/byteranges; boundary={}", boundary));
+    for (const auto& range : ranges)
+      body.spans.push_back(
+          {fmt::format("\r\n--{}\r\nContent-Type: {}\r\nContent-Range: bytes {}-{}/{}\r\n\r\n",
+                       boundary, facts.content_type, range.first, range.last(), size),
+           range.first, range.length});
+    body.tail = fmt::format("\r\n--{}--\r\n", boundary);
   }
-  for (const auto& range : ranges)
-    reply.spans.push_back(
-        {fmt::format("\r\n--{}\r\nContent-Type: {}\r\nContent-Range: bytes {}-{}/{}\r\n\r\n",
-                     boundary, type, range.first, range.last(), size),
-         range.first, range.length});
-  reply.tail = fmt::format("\r\n--{}--\r\n", boundary);
-  m.set(http::field::content_type, fmt::format("multipart/byteranges; boundary={}", boundary));
+  reply.content_length = body.bytes();
+  reply.body = std::move(body);
+  return reply;
 }
 
 // The request's preconditions against the file (RFC 9110 §13.2.2).
 ConditionalOutcome check_preconditions(const http::request_header<>& request,
                                        const Validators& current) {
-  const Preconditions pre{header(request, http::field::if_match),
-                          header(request, http::field::if_none_match),
-                          header(request, http::field::if_modified_since),
-                          header(request, http::field::if_unmodified_since), std::time(nullptr)};
+  const Preconditions pre{request[http::field::if_match], request[http::field::if_none_match],
+                          request[http::field::if_modified_since],
+                          request[http::field::if_unmodified_since], std::time(nullptr)};
   return evaluate_preconditions(pre, current, true);
 }
 
-// The answer to the preconditions, then the validators every answer about a file carries.
-// False when `reply` is complete already: 304 or 412.
-bool start_file_reply(ConditionalOutcome outcome, const Validators& current,
-                      std::string_view last_modified, Reply& reply) {
-  if (outcome == ConditionalOutcome::precondition_failed) {
-    reply = error_reply(http::status::precondition_failed);
-    return false;
-  }
-  auto& m = reply.message;
-  m.set(http::field::last_modified, last_modified);
-  m.set(http::field::etag, current.etag);
-  if (outcome == ConditionalOutcome::not_modified) {
-    // No body and no Content-Length: RFC 9110 section 8.6 would allow the 200's, but httpd,
-    // nginx and lighttpd leave it out, and a client that frames by Content-Length before it
-    // looks at the status would wait for a body that never comes.
-    m.result(http::status::not_modified);
-    return false;
-  }
-  m.set(http::field::accept_ranges, "bytes");
-  return true;
+// The answer when the preconditions decide it: 412, or 304 with the validators. No body and
+// no Content-Length on a 304: RFC 9110 section 8.6 would allow the 200's, but httpd, nginx and
+// lighttpd leave it out, and a client that frames by Content-Length before it looks at the
+// status would wait for a body that never comes.
+Reply precondition_reply(ConditionalOutcome outcome, const FileFacts& facts) {
+  if (outcome == ConditionalOutcome::precondition_failed)
+    return error_reply(http::status::precondition_failed);
+  Reply reply;
+  reply.status = http::status::not_modified;
+  append_validator_fields(reply.fields, facts);
+  return reply;
 }
 
 // One boundary per process, as httpd: 64 random bits, so a file is unlikely to contain it.
@@ -137,12 +108,12 @@ StaticHandler::StaticHandler(std::shared_ptr<DocrootWatch> docroot,
       boundary_(make_boundary()),
       autoindex_(autoindex) {}
 
-Reply StaticHandler::handle(const http::request_header<>& request) const {
+FileState StaticHandler::worker_state(bool cache) const {
+  return FileState{DocrootWatch::View(*docroot_), FileCache(cache)};
+}
+
+Reply StaticHandler::handle(const http::request_header<>& request, FileState& state) const {
   const auto method = request.method();
-  const bool readable = method == http::verb::get || method == http::verb::head;
-  if (request.target() == "*")
-    return method == http::verb::options ? method_reply(method)
-                                         : error_reply(http::status::bad_request);
   const auto target = map_target(request.target());
   switch (target.verdict) {
     case TargetVerdict::bad_request:
@@ -154,20 +125,20 @@ Reply StaticHandler::handle(const http::request_header<>& request) const {
     case TargetVerdict::ok:
       break;
   }
-  if (!readable) return method_reply(method);
-  auto reply = serve_path(request, target);
+  if (method != http::verb::get && method != http::verb::head) return method_reply(method);
+  auto reply = serve_path(request, target, state);
   if (method == http::verb::head) strip_body_for_head(reply);
   return reply;
 }
 
-Reply StaticHandler::serve_path(const http::request_header<>& request,
-                                const MappedTarget& target) const {
+Reply StaticHandler::serve_path(const http::request_header<>& request, const MappedTarget& target,
+                                FileState& state) const {
   const auto& relative = target.relative;
   const bool trailing_slash = target.trailing_slash;
   const auto now = FileCache::Clock::now();
-  const auto& root = docroot_->current(now);
-  if (!trailing_slash && header(request, http::field::range).empty()) {
-    if (const auto* hit = cache(root.generation).find(root, relative, *mime_, now))
+  const auto& root = state.docroot.current(now);
+  if (!trailing_slash && request[http::field::range].empty()) {
+    if (const auto* hit = state.cache.find(root, relative, *mime_, now))
       return serve_cached(request, *hit);
   }
   const int fd = open_beneath(root, relative);
@@ -185,8 +156,8 @@ Reply StaticHandler::serve_path(const http::request_header<>& request,
     // from the normalised path, never from the target as sent: "//evil.example/../sub" must
     // not send a browser to evil.example.
     auto reply = error_reply(http::status::moved_permanently, "The document has moved.");
-    reply.message.set(http::field::location,
-                      directory_url(relative) + (target.query.empty() ? "" : "?" + target.query));
+    reply.set("Location",
+              directory_url(relative) + (target.query.empty() ? "" : "?" + target.query));
     return reply;
   }
   const auto index = relative.empty() ? std::string("index.html") : relative + "/index.html";
@@ -207,64 +178,37 @@ Reply StaticHandler::listing(const DocrootDir& root, const std::string& relative
   int error = 0;
   const auto entries = list_beneath(root, relative, error);
   if (error < 0) return error_reply(status_for_errno(-error));
-  Reply reply;
-  auto& m = reply.message;
-  m.set(http::field::content_type, "text/html; charset=UTF-8");
-  m.body() = render_listing(relative, entries);
-  m.content_length(m.body().size());
-  return reply;
+  return text_reply(http::status::ok, "text/html; charset=UTF-8",
+                    render_listing(relative, entries));
 }
 
 Reply StaticHandler::serve_file(const http::request_header<>& request, UniqueFd file,
                                 const struct stat& st, const std::string& name) const {
-  const auto size = static_cast<std::uint64_t>(st.st_size);
-  const Validators current{
-      make_etag(size, st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec), st.st_mtim.tv_sec};
-  Reply reply;
-  if (!start_file_reply(check_preconditions(request, current), current,
-                        format_http_date(current.last_modified), reply))
-    return reply;
-  const auto type = mime_->content_type(name);
-  reply.message.set(http::field::content_type, type);
-  reply.file = std::move(file);
-  const auto range_header = header(request, http::field::range);
+  const auto facts = file_facts(st, mime_->content_type(name));
+  const auto outcome = check_preconditions(request, facts.validators);
+  if (outcome != ConditionalOutcome::proceed) return precondition_reply(outcome, facts);
+  const auto range_header = request[http::field::range];
   // HEAD too: it answers with the headers GET would get (RFC 9110 §9.3.2), as httpd does.
-  auto decision =
-      !range_header.empty() && if_range_allows(header(request, http::field::if_range), current)
-          ? evaluate_range(range_header, size)
+  const auto decision =
+      !range_header.empty() && if_range_allows(request[http::field::if_range], facts.validators)
+          ? evaluate_range(range_header, facts.size)
           : RangeDecision{};
   if (decision.verdict == RangeVerdict::unsatisfiable) {
     auto refused = error_reply(http::status::range_not_satisfiable);
-    refused.message.set(http::field::content_range, fmt::format("bytes */{}", size));
+    refused.set("Content-Range", fmt::format("bytes */{}", facts.size));
     return refused;
   }
-  add_body(reply, decision.ranges, type, size, boundary_);
-  reply.message.content_length(reply.body_bytes());
-  return reply;
+  return file_reply(std::move(file), facts, decision.ranges, boundary_);
 }
 
 Reply StaticHandler::serve_cached(const http::request_header<>& request,
                                   const CachedFile& file) const {
+  const auto outcome = check_preconditions(request, file.facts.validators);
+  if (outcome != ConditionalOutcome::proceed) return precondition_reply(outcome, file.facts);
   Reply reply;
-  const auto outcome = check_preconditions(request, file.validators);
-  if (outcome == ConditionalOutcome::proceed) {
-    reply.cached = file.content;  // no copy: the reply shares the cache's header and bytes
-    return reply;
-  }
-  start_file_reply(outcome, file.validators, file.last_modified, reply);
+  reply.content_length = file.facts.size;
+  reply.body = SharedBody{file.content};  // no copy: the reply shares the cache's lines and bytes
   return reply;
-}
-
-// The cache of this thread, for the docroot directory served now (a new one after a release
-// swap: nothing cached from the old one is served).
-FileCache& StaticHandler::cache(std::uint64_t generation) const {
-  thread_local std::uint64_t owner = 0;
-  thread_local FileCache cache;
-  if (owner != generation) {
-    cache = FileCache{};
-    owner = generation;
-  }
-  return cache;
 }
 
 }  // namespace dualhttpd

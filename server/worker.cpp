@@ -17,8 +17,10 @@ constexpr std::chrono::milliseconds accept_backoff{100};
 
 Worker::Worker(std::vector<tcp::acceptor>& listening, SessionContext context,
                std::size_t max_connections, std::atomic<bool>& accept_failing)
-    : context_(context), max_connections_(max_connections), accept_failing_(accept_failing) {
-  context_.expendable = &expendable_;
+    : context_(context),
+      state_(context_),
+      max_connections_(max_connections),
+      accept_failing_(accept_failing) {
   for (auto& socket : listening) {
     const int fd = ::dup(socket.native_handle());
     if (fd < 0)
@@ -63,7 +65,7 @@ void Worker::accept(std::size_t index) {
       beast::error_code ignored;
       socket.close(ignored);
     } else {
-      std::make_shared<Session>(std::move(socket), context_)->start();
+      std::make_shared<Session>(std::move(socket), context_, state_)->start();
     }
     accept(index);
   });
@@ -73,9 +75,9 @@ void Worker::accept(std::size_t index) {
 // response or idles between keep-alive requests is closed for the new connection, so
 // clients that hold connections without asking for anything cannot lock others out.
 bool Worker::make_room() {
-  if (expendable_.empty()) return false;
-  auto& oldest = expendable_.front();
-  expendable_.pop_front();
+  if (state_.expendable.empty()) return false;
+  auto& oldest = state_.expendable.front();
+  state_.expendable.pop_front();
   oldest.close();
   return true;
 }

@@ -2,7 +2,8 @@
 //   %h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i"
 // with IPv6 clients written without brackets, as httpd writes them.
 //
-// Lines are formatted once, straight into a buffer of the calling thread, and written out in
+// Lines are formatted once, straight into the buffer of the worker that served the request
+// (its Writer), and written out in
 // batches (as nginx's `access_log ... buffer=32k flush=1s`) by a background thread: when a
 // buffer holds 32 KiB, once a second, and when the log is destroyed. Lines of several threads
 // never interleave.
@@ -20,6 +21,8 @@
 #include <thread>
 #include <vector>
 
+#include "dualhttpd/http_date.hpp"
+
 namespace dualhttpd {
 
 struct AccessRecord {
@@ -32,8 +35,10 @@ struct AccessRecord {
   std::time_t when = 0;
 };
 
-// Appends the record's line (with its newline) to `out`.
-void append_combined(std::string& out, const AccessRecord& record);
+// The time as the log writes it: "25/Nov/2026:13:56:39 +0000" (local time).
+std::string log_time_text(std::time_t t);
+// Appends the record's line (with its newline) to `out`; `time` is log_time_text(when).
+void append_combined(std::string& out, const AccessRecord& record, std::string_view time);
 std::string format_combined(const AccessRecord& record);
 
 // Where the lines go: a file (appended), "-" for standard output, or "off".
@@ -43,7 +48,21 @@ std::string format_combined(const AccessRecord& record);
 // (`dualhttpd | sleep 600`). A buffer that holds max_buffered bytes takes no more lines
 // until it is written: those are dropped and counted, and the count is logged.
 class AccessLog {
+  struct Buffer;
+
  public:
+  // One worker's way into the log: its own buffer, which only the background writer shares.
+  class Writer {
+   public:
+    bool enabled() const { return buffer_ != nullptr; }
+    void write(const AccessRecord& record);
+
+   private:
+    friend class AccessLog;
+    AccessLog* log_ = nullptr;
+    std::shared_ptr<Buffer> buffer_;  // none when the log is off
+  };
+
   static constexpr std::size_t batch_bytes = 32 * 1024;        // wakes the writer
   static constexpr std::size_t max_buffered = 1024 * 1024;     // per thread
   static constexpr std::size_t max_pending = 4 * 1024 * 1024;  // taken, not yet written
@@ -57,13 +76,15 @@ class AccessLog {
   // Opens (or reopens, after SIGHUP) the file; returns an error text or "". Lines logged
   // until now still go to the file open until now; on failure it stays in use.
   std::string reopen();
-  void write(const AccessRecord& record);
+  // A buffer of its own for a worker; its lines never interleave with another's.
+  Writer writer();
   std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
 
  private:
   struct Buffer {
-    std::mutex mutex;
+    std::mutex mutex;  // the writer takes it only to swap the text out
     std::string text;
+    OncePerSecond time{log_time_text};
   };
   // Where the writer writes: a file or terminal as is; a pipe through a non-blocking open
   // of its own; a socket with MSG_DONTWAIT.
@@ -72,7 +93,7 @@ class AccessLog {
     bool socket = false;
     bool nonblocking = false;
   };
-  Buffer& buffer_of_this_thread();
+  void wake_writer();
   void writer_loop();
   void collect();
   void write_pending(std::chrono::steady_clock::time_point deadline);
@@ -81,7 +102,6 @@ class AccessLog {
   void switch_output();
 
   std::string target_;
-  std::uint64_t id_;  // tells this log's thread buffers from those of an earlier one
   std::mutex mutex_;  // guards buffers_, stop_ and wake_requested_
   std::vector<std::shared_ptr<Buffer>> buffers_;
   bool stop_ = false;

@@ -22,16 +22,29 @@ class DocrootWatch {
   using Clock = std::chrono::steady_clock;
   static constexpr std::chrono::seconds check_every{1};
 
+  // One worker's hold on the directory served now, taken again only when it has changed:
+  // each worker keeps one, so that serving takes no lock.
+  class View {
+   public:
+    explicit View(DocrootWatch& watch) : watch_(&watch) {}
+    // The directory to serve from; valid until the next call.
+    const DocrootDir& current(Clock::time_point now);
+
+   private:
+    DocrootWatch* watch_;
+    std::uint64_t seen_ = 0;
+    std::shared_ptr<const DocrootDir> held_;
+  };
+
   DocrootWatch(std::string path, DocrootDir opened);
 
-  // The directory to serve from; valid on this thread until its next call.
-  const DocrootDir& current(Clock::time_point now);
   // Looks the path up again now (SIGHUP).
   void reopen();
   const std::string& path() const { return path_; }
 
  private:
   void look_again();
+  void look_again_if_due(Clock::time_point now);
 
   const std::string path_;
   std::mutex mutex_;  // guards current_ and problem_, and makes lookups one at a time

@@ -1,7 +1,8 @@
 // Small files kept in memory with everything a reply needs (validators, Content-Type), so a
 // hit costs no file-system call at all. Each entry is checked against the file at most once
 // a second (as nginx's open_file_cache_valid): a changed file is served within a second.
-// One cache per thread: no locks on the request path.
+// Each worker owns one: no locks on the request path. A cache holds files of one docroot
+// directory: after a release swap it starts empty.
 #pragma once
 
 #include <sys/types.h>
@@ -13,29 +14,20 @@
 #include <string>
 #include <unordered_map>
 
-#include "dualhttpd/conditional.hpp"
 #include "dualhttpd/docroot.hpp"
+#include "dualhttpd/file_facts.hpp"
 #include "dualhttpd/mime_types.hpp"
 
 namespace dualhttpd {
 
-// What a 200 answer carries, shared with the replies that send it: the header lines that
-// depend only on the file (rendered once, when the file is read) and the bytes.
-struct CachedContent {
-  std::string fields;  // Last-Modified, ETag, Accept-Ranges, Content-Type, Content-Length
-  std::string bytes;
-};
-
 struct CachedFile {
   bool cached = false;  // false: not a small regular file; the caller serves it itself
-  std::shared_ptr<const CachedContent> content;
-  Validators validators;
-  std::string last_modified;  // as an HTTP date
-  std::string content_type;
-  // What the file was when read: a change in any of these means it must be read again.
+  FileFacts facts;
+  std::shared_ptr<const RenderedFile> content;  // shared with the replies that send it
+  // What the file was when read: a change in any of these (or its size) means it must be
+  // read again.
   dev_t device = 0;
   ino_t inode = 0;
-  std::uint64_t size = 0;
   timespec mtime{};
   std::chrono::steady_clock::time_point checked;
 };
@@ -47,6 +39,9 @@ class FileCache {
   static constexpr std::uint64_t max_total_bytes = 8 << 20;
   static constexpr std::size_t max_entries = 4096;
   static constexpr std::chrono::seconds valid_for{1};
+
+  // `on` false: a cache that keeps nothing, so every file is opened for its request.
+  explicit FileCache(bool on = true) : on_(on) {}
 
   // The regular file `relative` below `docroot` if it has at most max_file_bytes: from the
   // cache, read now, or read again because it changed. nullptr for anything else (missing,
@@ -67,6 +62,10 @@ class FileCache {
   void forget(const std::string& relative);
   static std::uint64_t cost(const std::string& relative, const CachedFile& entry);
 
+  void clear();
+
+  bool on_;
+  std::uint64_t generation_ = 0;  // of the docroot directory the entries come from
   std::unordered_map<std::string, CachedFile> entries_;
   std::uint64_t total_bytes_ = 0;
 };

@@ -2,6 +2,8 @@
 // port and interface, over which family: what a person checking reachability needs.
 #pragma once
 
+#include <boost/beast/http/message.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <string>

@@ -3,14 +3,26 @@
 // other workers, so nothing there takes a lock or needs a strand.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <vector>
 
+#include "dualhttpd/http_date.hpp"
 #include "dualhttpd/session.hpp"
 
 namespace dualhttpd {
 
-using Acceptor = net::basic_socket_acceptor<tcp, Executor>;
+// What one worker owns and lends to its sessions, used on the worker's thread only.
+struct WorkerState {
+  explicit WorkerState(const SessionContext& context)
+      : files(context.handler.worker_state()), log(context.access_log.writer()) {}
+
+  FileState files;                       // its view of the docroot, its file cache
+  AccessLog::Writer log;                 // its buffer in the access log
+  OncePerSecond date{format_http_date};  // the Date header
+  ExpendableSessions expendable;
+  std::array<char, 64 * 1024> drain{};  // what lingering sessions read and throw away
+};
 
 class Worker {
  public:
@@ -31,8 +43,8 @@ class Worker {
   bool make_room();
 
   // Declared before io_: sessions outlive nothing they refer to.
-  ExpendableSessions expendable_;
   SessionContext context_;
+  WorkerState state_;
   net::io_context io_{1};
   std::vector<Acceptor> acceptors_;
   std::vector<Timer> backoff_;

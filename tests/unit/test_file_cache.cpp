@@ -39,16 +39,16 @@ TEST_CASE("small files come from memory, and a change shows within a second") {
   const auto* hit = cache.find(docroot, "a.txt", mime, t0);
   REQUIRE(hit != nullptr);
   CHECK(hit->content->bytes == "first");
-  CHECK(hit->content_type == "text/plain; charset=UTF-8");
-  CHECK(hit->last_modified.find("GMT") != std::string::npos);
-  const auto etag = hit->validators.etag;
+  CHECK(hit->facts.content_type == "text/plain; charset=UTF-8");
+  CHECK(hit->facts.last_modified.find("GMT") != std::string::npos);
+  const auto etag = hit->facts.validators.etag;
 
   std::ofstream(root / "a.txt") << "later";  // same size, other bytes, newer mtime
   CHECK(cache.find(docroot, "a.txt", mime, t0 + 500ms)->content->bytes == "first");
   hit = cache.find(docroot, "a.txt", mime, t0 + 1100ms);
   REQUIRE(hit != nullptr);
   CHECK(hit->content->bytes == "later");
-  CHECK(hit->validators.etag != etag);
+  CHECK(hit->facts.validators.etag != etag);
 
   CHECK(cache.find(docroot, "dir", mime, t0) == nullptr);
   CHECK(cache.find(docroot, "big.bin", mime, t0) == nullptr);

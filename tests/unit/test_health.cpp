@@ -66,15 +66,15 @@ TEST_CASE("the endpoint: path, methods, content types, HEAD, off") {
   CHECK_FALSE(health.matches("/healthz/"));
   CHECK_FALSE(health.matches("/healthz.html"));
   const auto json = health.answer(request(http::verb::get), guest_view());
-  CHECK(json.message.result() == http::status::ok);
-  CHECK(json.message[http::field::content_type] == "application/json");
+  CHECK(json.status == http::status::ok);
+  CHECK(json.field("Content-Type") == "application/json");
   const auto text = health.answer(request(http::verb::get, "text/plain"), guest_view());
-  CHECK(text.message[http::field::content_type] == "text/plain; charset=UTF-8");
+  CHECK(text.field("Content-Type") == "text/plain; charset=UTF-8");
   const auto head = health.answer(request(http::verb::head), guest_view());
-  CHECK(head.message.body().empty());
-  CHECK(head.message[http::field::content_length] == std::to_string(json.message.body().size()));
+  CHECK(head.body_bytes() == 0);
+  CHECK(head.content_length == json.body_bytes());
   const auto post = health.answer(request(http::verb::post), guest_view());
-  CHECK(post.message.result() == http::status::method_not_allowed);
-  CHECK(post.message[http::field::allow] == "GET, HEAD");
+  CHECK(post.status == http::status::method_not_allowed);
+  CHECK(post.field("Allow") == "GET, HEAD");
   CHECK_FALSE(HealthEndpoint("off").matches("/healthz"));
 }

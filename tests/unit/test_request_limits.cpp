@@ -2,8 +2,7 @@
 
 #include <string>
 
-#include "dualhttpd/request_framing.hpp"
-#include "dualhttpd/request_limits.hpp"
+#include "dualhttpd/request_checks.hpp"
 
 using namespace dualhttpd;
 

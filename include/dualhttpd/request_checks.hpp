@@ -1,5 +1,6 @@
-// How a request is framed, and what that means for the connection: transfer codings a
-// server cannot trust, version errors, and which answers end the connection (as httpd).
+// The protocol's part of answering a request, before any route sees it: the limits, how the
+// request is framed (transfer codings a server cannot trust, versions, Host), the server's
+// own answer to OPTIONS *, and which answers end the connection (as httpd).
 #pragma once
 
 #include <boost/beast/http.hpp>
@@ -8,9 +9,36 @@
 #include <string>
 #include <string_view>
 
+#include "dualhttpd/reply.hpp"
+#include "dualhttpd/session_limits.hpp"
+
 namespace dualhttpd {
 
 namespace http = boost::beast::http;
+
+// The methods this server serves, for Allow.
+inline constexpr std::string_view allowed_methods = "GET, HEAD, OPTIONS";
+
+// The one check of a parsed request before it is routed: the status that refuses it
+// (check_request_limits, then check_request), or ok.
+http::status refuse_request(const http::request_header<>& head, bool chunked,
+                            const SessionLimits& limits);
+
+// The answer to a request for "*", which is about the server rather than a resource:
+// OPTIONS * gets 200 with the methods (RFC 9110 section 9.3.7), anything else 400. nullopt
+// for a request for a path.
+std::optional<Reply> answer_for_server(const http::request_header<>& head);
+
+// The answer to a method other than GET and HEAD: 200 with Allow for OPTIONS, 501 for a
+// method unknown to HTTP, else 405 with Allow (RFC 9110 section 15.5.6).
+Reply method_reply(http::verb method);
+
+// The status for a parsed head that breaks a limit, or ok.
+http::status check_request_limits(const http::request_header<>& head, const SessionLimits& limits);
+
+// After Beast's header_limit error: 414 when the request line alone is too long, else 431.
+// `received` is what the client has sent of the head so far.
+http::status status_for_oversized_head(std::string_view received, const SessionLimits& limits);
 
 // What every request must be before anything answers it (the health endpoint included):
 // 400 for a missing, repeated or malformed Host (RFC 9112 section 3.2), and for a

@@ -1,4 +1,4 @@
-#include "dualhttpd/request_framing.hpp"
+#include "dualhttpd/request_checks.hpp"
 
 #include <strings.h>
 
@@ -31,6 +31,49 @@ http::status check_request(const http::request_header<>& head, bool chunked) {
   if (head.count(http::field::transfer_encoding) > 0 && !chunked) return http::status::bad_request;
   if (!host_is_valid(head)) return http::status::bad_request;
   return http::status::ok;
+}
+
+http::status check_request_limits(const http::request_header<>& head, const SessionLimits& limits) {
+  if (head.target().size() > limits.uri_limit) return http::status::uri_too_long;
+  std::size_t fields = 0;
+  for (const auto& field : head) {
+    if (++fields > limits.field_count_limit) return http::status::request_header_fields_too_large;
+    if (field.name_string().size() + 2 + field.value().size() > limits.field_limit)
+      return http::status::request_header_fields_too_large;
+  }
+  return http::status::ok;
+}
+
+http::status refuse_request(const http::request_header<>& head, bool chunked,
+                            const SessionLimits& limits) {
+  if (const auto status = check_request_limits(head, limits); status != http::status::ok)
+    return status;
+  return check_request(head, chunked);
+}
+
+Reply method_reply(http::verb method) {
+  Reply reply;
+  if (method == http::verb::options)
+    reply.content_length = 0;
+  else
+    reply = error_reply(method == http::verb::unknown ? http::status::not_implemented
+                                                      : http::status::method_not_allowed);
+  reply.set("Allow", allowed_methods);
+  return reply;
+}
+
+std::optional<Reply> answer_for_server(const http::request_header<>& head) {
+  if (head.target() != "*") return std::nullopt;
+  return head.method() == http::verb::options ? method_reply(head.method())
+                                              : error_reply(http::status::bad_request);
+}
+
+http::status status_for_oversized_head(std::string_view received, const SessionLimits& limits) {
+  const auto end_of_line = received.find("\r\n");
+  const auto line = end_of_line == std::string_view::npos ? received.size() : end_of_line;
+  // "GET " + target + " HTTP/1.1": the target alone is what the URI limit is about.
+  return line > limits.uri_limit + 16 ? http::status::uri_too_long
+                                      : http::status::request_header_fields_too_large;
 }
 
 namespace {

@@ -1,9 +1,7 @@
-// Limits on what a client may send, with httpd's defaults (LimitRequestLine,
-// LimitRequestFieldSize, LimitRequestFields, MaxKeepAliveRequests), and the status that
-// answers a request beyond them.
+// Limits on what a client may send and how long it may take, with httpd's defaults
+// (LimitRequestLine, LimitRequestFieldSize, LimitRequestFields, MaxKeepAliveRequests).
+// request_checks.hpp says what answers a request beyond them.
 #pragma once
-
-#include <boost/beast/http.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -29,14 +27,5 @@ struct SessionLimits {
   // there too: 400, not memory without end.
   std::size_t read_buffer_limit() const { return std::size_t{header_limit} + 4096; }
 };
-
-namespace http = boost::beast::http;
-
-// The status for a parsed head that breaks a limit, or ok.
-http::status check_request_limits(const http::request_header<>& head, const SessionLimits& limits);
-
-// After Beast's header_limit error: 414 when the request line alone is too long, else 431.
-// `received` is what the client has sent of the head so far.
-http::status status_for_oversized_head(std::string_view received, const SessionLimits& limits);
 
 }  // namespace dualhttpd

@@ -1,0 +1,110 @@
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "dualhttpd/http_date.hpp"
+#include "dualhttpd/static_handler.hpp"
+
+using namespace dualhttpd;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Site {
+  fs::path root;
+  StaticHandler handler;
+};
+
+Site make_site() {
+  char pattern[] = "/tmp/dualhttpd-reply-XXXXXX";
+  REQUIRE(::mkdtemp(pattern) != nullptr);
+  const fs::path root = pattern;
+  std::ofstream(root / "a.txt") << "small enough to be cached\n";
+  fs::create_directory(root / "dir");
+  std::ofstream(root / "dir" / "index.html") << "<p>index</p>\n";
+  DocrootDir dir;
+  REQUIRE(describe_docroot(UniqueFd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)), dir));
+  return {root, StaticHandler(std::make_shared<DocrootWatch>(root.string(), std::move(dir)),
+                              std::make_shared<MimeTypes>())};
+}
+
+http::request_header<> request(http::verb method, std::string target) {
+  http::request_header<> h;
+  h.method(method);
+  h.target(target);
+  h.version(11);
+  h.set(http::field::host, "[::1]");
+  return h;
+}
+
+std::string head_of(const Reply& reply) {
+  std::string head;
+  render_head(head, reply, "Mon, 30 Nov 2026 12:00:00 GMT", "keep-alive");
+  return head;
+}
+
+std::string bytes_of(const Reply& reply) {
+  if (const auto* text = std::get_if<std::string>(&reply.body)) return *text;
+  if (const auto* shared = std::get_if<SharedBody>(&reply.body)) return shared->file->bytes;
+  const auto& file = std::get<FileBody>(reply.body);
+  std::string out(file.bytes(), '\0');
+  CHECK(::pread(file.file.get(), out.data(), out.size(), 0) == static_cast<ssize_t>(out.size()));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a file's answer is the same, line for line, from the cache and from the disk") {
+  auto site = make_site();
+  auto cached = site.handler.worker_state(true);
+  auto opened = site.handler.worker_state(false);
+  for (const auto method : {http::verb::get, http::verb::head}) {
+    for (const std::string target : {"/a.txt", "/dir/"}) {
+      CAPTURE(target);
+      const auto from_cache = site.handler.handle(request(method, target), cached);
+      const auto from_disk = site.handler.handle(request(method, target), opened);
+      if (method == http::verb::get) {
+        // A directory's index is opened for each request; a named small file is cached.
+        CHECK(std::holds_alternative<SharedBody>(from_cache.body) == (target == "/a.txt"));
+        CHECK(std::holds_alternative<FileBody>(from_disk.body));
+      }
+      CHECK(head_of(from_cache) == head_of(from_disk));
+      CHECK(bytes_of(from_cache) == bytes_of(from_disk));
+    }
+  }
+  const auto first = site.handler.handle(request(http::verb::get, "/a.txt"), cached);
+  CHECK(head_of(first).starts_with(
+      "HTTP/1.1 200 OK\r\nDate: Mon, 30 Nov 2026 12:00:00 GMT\r\nServer: dualhttpd/"));
+  CHECK(
+      head_of(first).ends_with("Accept-Ranges: bytes\r\nContent-Type: text/plain; "
+                               "charset=UTF-8\r\nContent-Length: 26\r\n\r\n"));
+  auto revalidate = request(http::verb::get, "/a.txt");
+  revalidate.set(http::field::if_none_match, first.field("ETag"));
+  const auto not_modified = site.handler.handle(revalidate, cached);
+  CHECK(not_modified.status == http::status::not_modified);
+  CHECK(head_of(not_modified) == head_of(site.handler.handle(revalidate, opened)));
+  CHECK(head_of(not_modified).find("Content-Length") == std::string::npos);
+  fs::remove_all(site.root);
+}
+
+TEST_CASE("every head: status line, Date, Server, Connection, the reply's lines, Content-Length") {
+  auto reply = error_reply(http::status::not_found);
+  reply.set("X-Extra", "1");
+  std::string head;
+  render_head(head, reply, "Mon, 30 Nov 2026 12:00:00 GMT", "close");
+  CHECK(head ==
+        "HTTP/1.1 404 Not Found\r\nDate: Mon, 30 Nov 2026 12:00:00 GMT\r\nServer: "
+        "dualhttpd/" DUALHTTPD_VERSION
+        "\r\nConnection: close\r\nContent-Type: text/html; charset=UTF-8\r\nX-Extra: 1\r\n"
+        "Content-Length: " +
+            std::to_string(reply.body_bytes()) + "\r\n\r\n");
+  CHECK(reply.field("content-type") == "text/html; charset=UTF-8");
+  CHECK(reply.field("Location").empty());
+  strip_body_for_head(reply);
+  CHECK(reply.body_bytes() == 0);
+  CHECK(reply.content_length > 0u);
+}
