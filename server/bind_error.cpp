@@ -181,11 +181,6 @@ Problem no_ipv6_in_kernel(const Listener& l) {
 
 }  // namespace
 
-std::string errno_text(int error) {
-  const char* name = ::strerrorname_np(error);
-  return fmt::format("{}: {}", name ? name : std::to_string(error), ::strerrordesc_np(error));
-}
-
 std::vector<Problem> foreseen_problems(const Listener& listener, int error,
                                        const MachineSnapshot& machine) {
   std::vector<Problem> out;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <utility>
 
+#include "dualhttpd/diagnostic.hpp"
 #include "dualhttpd/file_text.hpp"
 
 namespace dualhttpd {
@@ -52,8 +53,8 @@ std::string unknown_key_fix(std::string_view key, const std::vector<ConfigKey>& 
 
 [[noreturn]] void fail(const std::string& path, std::uint32_t line, std::string_view key,
                        std::string_view cause, std::string_view fix) {
-  throw ConfigError(fmt::format("{}:{}: cannot use key '{}'\n  cause: {}\n  fix:   {}\n", path,
-                                line, key, cause, fix));
+  throw ConfigError(format_diagnostic({fmt::format("{}:{}: cannot use key '{}'", path, line, key),
+                                       std::string(cause), std::string(fix)}));
 }
 
 std::string_view type_name(const toml::node& value) {
@@ -198,10 +199,12 @@ std::vector<ConfigSetting> read_config_text(const std::string& text, const std::
   try {
     table = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
-    throw ConfigError(fmt::format(
-        "{}:{}:{}: this is not valid TOML\n  cause: {}\n  fix:   write key = value, one per "
-        "line: strings in double quotes, arrays in [ ] (listen = [\"[::1]:80\"])\n",
-        path, e.source().begin.line, e.source().begin.column, e.description()));
+    throw ConfigError(format_diagnostic(
+        {fmt::format("{}:{}:{}: this is not valid TOML", path, e.source().begin.line,
+                     e.source().begin.column),
+         std::string(e.description()),
+         "write key = value, one per line: strings in double quotes, arrays in [ ] (listen = "
+         "[\"[::1]:80\"])"}));
   }
   std::vector<ConfigSetting> out;
   for (const auto& [name, value] : table) {
@@ -229,10 +232,9 @@ std::vector<ConfigSetting> read_config_file(const std::string& path,
   std::string why;
   const auto text = read_file_text(path, &why);
   if (!text)
-    throw ConfigError(fmt::format(
-        "cannot read the configuration file {}\n  cause: {}\n  fix:   name a regular file with "
-        "--config FILE (--config none reads none)\n",
-        path, why));
+    throw ConfigError(format_diagnostic({"cannot read the configuration file " + path, why,
+                                         "name a regular file with --config FILE (--config none "
+                                         "reads none)"}));
   return read_config_text(*text, path, keys);
 }
 

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "dualhttpd/diagnostic.hpp"
 #include "dualhttpd/file_opener.hpp"
 #include "dualhttpd/unique_fd.hpp"
 
@@ -72,10 +73,9 @@ std::string open_error_log(const std::string& target, const std::string& level) 
     spdlog::set_default_logger(logger);
     return {};
   } catch (const spdlog::spdlog_ex& e) {
-    return fmt::format(
-        "cannot open the error log {}\n  cause: {}\n  fix:   name a file in a directory this "
-        "user may write (--error-log FILE), or --error-log - for standard error\n",
-        target, e.what());
+    return format_diagnostic({"cannot open the error log " + target, e.what(),
+                              "name a file in a directory this user may write (--error-log "
+                              "FILE), or --error-log - for standard error"});
   }
 }
 

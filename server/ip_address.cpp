@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 namespace dualhttpd {
 
 std::string_view family_name(Family family) {
@@ -71,6 +73,19 @@ IpAddress IpAddress::neighbour() const {
   auto& last = out.bytes[family == Family::ipv4 ? 3 : 15];
   last = static_cast<std::uint8_t>(last >= 0xfe ? last - 1 : last + 1);
   return out;
+}
+
+IpAddress masked(IpAddress a, unsigned prefix_length) {
+  const unsigned bits = a.family == Family::ipv4 ? 32 : 128;
+  for (unsigned i = 0; i < bits / 8; ++i) {
+    const unsigned keep = prefix_length > i * 8 ? std::min(8u, prefix_length - i * 8) : 0;
+    a.bytes[i] &= static_cast<std::uint8_t>(keep == 0 ? 0 : 0xff << (8 - keep));
+  }
+  return a;
+}
+
+std::string prefix_text(const IpAddress& address, unsigned prefix_length) {
+  return fmt::format("{}/{}", masked(address, prefix_length).to_string(), prefix_length);
 }
 
 }  // namespace dualhttpd

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "dualhttpd/route_check.hpp"
+#include "dualhttpd/ip_address.hpp"
 
 namespace dualhttpd {
 

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "dualhttpd/diagnostic.hpp"
 #include "dualhttpd/error_log.hpp"
 #include "dualhttpd/exit_codes.hpp"
 #include "dualhttpd/options.hpp"
@@ -17,13 +18,13 @@
 namespace {
 
 int stopped(const char* what, int code) {
-  const auto text = fmt::format(
-      "stopped: {}\n{}", what,
-      code == EMFILE || code == ENFILE
-          ? "  fix:   raise the descriptor limit (ulimit -n, LimitNOFILE=), or use fewer "
-            "--threads\n"
-      : code == EAGAIN ? "  fix:   use fewer --threads (or raise ulimit -u)\n"
-                       : "");
+  const auto text = dualhttpd::format_diagnostic(
+      {fmt::format("stopped: {}", what), "",
+       code == EMFILE || code == ENFILE
+           ? "raise the descriptor limit (ulimit -n, LimitNOFILE=), or use fewer --threads"
+       : code == EAGAIN ? "use fewer --threads (or raise ulimit -u)"
+                        : "",
+       dualhttpd::DiagnosticKind::runtime});
   std::fflush(stdout);
   fmt::print(stderr, "dualhttpd: {}", text);
   dualhttpd::copy_to_error_log_file(spdlog::level::critical, text);

@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "dualhttpd/config_file.hpp"
+#include "dualhttpd/diagnostic.hpp"
 #include "dualhttpd/exit_codes.hpp"
 #include "dualhttpd/httpd_conf.hpp"
 #include "dualhttpd/interfaces.hpp"
@@ -75,10 +76,10 @@ bool apply_httpd_conf(const CLI::App& app, Options& o) {
   try {
     conf = read_httpd_conf(o.from_httpd_conf);
   } catch (const HttpdConfError& e) {
-    fmt::print(stderr,
-               "dualhttpd: {}\n  fix:   name httpd's main file (httpd -V shows it: "
-               "SERVER_CONFIG_FILE)\n",
-               e.what());
+    fmt::print(
+        stderr, "dualhttpd: {}",
+        format_diagnostic(
+            {e.what(), "", "name httpd's main file (httpd -V shows it: SERVER_CONFIG_FILE)"}));
     return false;
   }
   const auto t = translate_httpd_conf(conf);
@@ -148,10 +149,9 @@ bool apply_config_file(CLI::App& app, const std::vector<ConfigKey>& keys,
       try {
         app.parse(arguments);
       } catch (const CLI::ParseError& e) {
-        throw ConfigError(
-            fmt::format("{}:{}: cannot use key '{}'\n  cause: {}\n  fix:   see "
-                        "dualhttpd --help for what it takes\n",
-                        path, setting.line, setting.key, e.what()));
+        throw ConfigError(format_diagnostic(
+            {fmt::format("{}:{}: cannot use key '{}'", path, setting.line, setting.key), e.what(),
+             "see dualhttpd --help for what it takes"}));
       }
     }
   } catch (const ConfigError& e) {

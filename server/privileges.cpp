@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "dualhttpd/diagnostic.hpp"
 #include "dualhttpd/user_lookup.hpp"
 
 namespace dualhttpd {
@@ -36,26 +37,30 @@ std::string plan_run_as(const std::string& user, bool given, RunAs& out) {
   if (me != 0) {
     out = RunAs{false, user_with_id(me).name, me, ::getegid(), own_groups()};
     if (!given || user_named(name, false).uid == me) return {};
-    return fmt::format(
-        "--user {}: switching to another user needs root, and this process runs as {} (uid "
-        "{})\n  fix:   leave out --user (the server serves as {}), or start it as root\n",
-        name, out.name, me, out.name);
+    return format_diagnostic(
+        {fmt::format("--user {}: switching to another user needs root, and this process runs "
+                     "as {} (uid {})",
+                     name, out.name, me),
+         "",
+         fmt::format("leave out --user (the server serves as {}), or start it as root", out.name)});
   }
   // With its groups, as setgroups() will need them.
   const auto entry = user_named(name, true);
   if (!entry.found)
-    return fmt::format(
-        "--user {}: {}\n  cause: started as root, dualhttpd serves as an unprivileged user once "
-        "its listeners are open\n  fix:   name an existing user (--user www-data), or create one: "
-        "useradd --system --no-create-home --shell /usr/sbin/nologin {}\n",
-        name, entry.error ? ::strerrordesc_np(entry.error) : "no such user", name);
+    return format_diagnostic(
+        {fmt::format("--user {}: {}", name,
+                     entry.error ? ::strerrordesc_np(entry.error) : "no such user"),
+         "started as root, dualhttpd serves as an unprivileged user once its listeners are open",
+         "name an existing user (--user www-data), or create one: useradd --system "
+         "--no-create-home --shell /usr/sbin/nologin " +
+             name});
   if (entry.uid == 0)
-    return fmt::format(
-        "--user {}: serving as root is refused\n  cause: root reads every file whatever its "
-        "mode, so a request could fetch what the docroot's permissions hide (with --root /, "
-        "/etc/shadow)\n  fix:   name an unprivileged user (the default is {}), or leave out "
-        "--user\n",
-        name, default_user);
+    return format_diagnostic(
+        {fmt::format("--user {}: serving as root is refused", name),
+         "root reads every file whatever its mode, so a request could fetch what the docroot's "
+         "permissions hide (with --root /, /etc/shadow)",
+         fmt::format("name an unprivileged user (the default is {}), or leave out --user",
+                     default_user)});
   out = RunAs{true, entry.name, entry.uid, entry.gid, entry.groups};
   return {};
 }
@@ -103,11 +108,14 @@ std::string docroot_access_warning(const RunAs& run_as, int dir_fd, const std::s
   }
   if (st.st_mode & bit) return {};
   const auto owner = user_with_id(st.st_uid).name;
-  return fmt::format(
-      "{} may not open anything in the docroot {} (mode {:04o}, owner {}): every request "
-      "would be answered 403\n  fix:   chmod o+rx {} (and o+r on its files){}",
-      run_as.name, path, st.st_mode & 07777, owner, path,
-      st.st_uid == 0 ? "" : fmt::format(", or serve as its owner: --user {}", owner));
+  return format_diagnostic(
+      {fmt::format("{} may not open anything in the docroot {} (mode {:04o}, owner {}): every "
+                   "request would be answered 403",
+                   run_as.name, path, st.st_mode & 07777, owner),
+       "",
+       fmt::format("chmod o+rx {} (and o+r on its files){}", path,
+                   st.st_uid == 0 ? "" : fmt::format(", or serve as its owner: --user {}", owner))},
+      false);
 }
 
 }  // namespace dualhttpd

@@ -7,21 +7,12 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "dualhttpd/bind_error.hpp"
+#include "dualhttpd/diagnostic.hpp"
 #include "dualhttpd/listen_spec.hpp"
 
 namespace dualhttpd {
 
 namespace {
-
-IpAddress masked(IpAddress a, unsigned prefix_length) {
-  const unsigned bits = a.family == Family::ipv4 ? 32 : 128;
-  for (unsigned i = 0; i < bits / 8; ++i) {
-    const unsigned keep = prefix_length > i * 8 ? std::min(8u, prefix_length - i * 8) : 0;
-    a.bytes[i] &= static_cast<std::uint8_t>(keep == 0 ? 0 : 0xff << (8 - keep));
-  }
-  return a;
-}
 
 // The interface address whose prefix holds `destination`, if any.
 const AssignedAddress* connected_prefix(const IpAddress& destination,
@@ -121,10 +112,6 @@ std::string explain_connect_error(int error, const ProbeUrl& url, unsigned timeo
     default:
       return errno_text(error);
   }
-}
-
-std::string prefix_text(const IpAddress& address, unsigned prefix_length) {
-  return fmt::format("{}/{}", masked(address, prefix_length).to_string(), prefix_length);
 }
 
 RouteFinding judge_route(const IpAddress& destination, const std::string& zone, int connect_error,

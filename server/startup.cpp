@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "dualhttpd/acceptors.hpp"
+#include "dualhttpd/diagnostic.hpp"
 #include "dualhttpd/docroot_watch.hpp"
 #include "dualhttpd/error_log.hpp"
 #include "dualhttpd/exit_codes.hpp"
@@ -50,9 +51,9 @@ Setup prepare(const Options& o) {
   setup.root_path = o.root.empty() ? default_root() : o.root;
   const int fd = ::open(setup.root_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0 || !describe_docroot(UniqueFd(fd), setup.root))
-    setup.errors.push_back(fmt::format(
-        "cannot serve {}\n  cause: {}\n  fix:   point --root at the directory to serve\n",
-        setup.root_path, ::strerrordesc_np(fd < 0 ? errno : ENOTDIR)));
+    setup.errors.push_back(format_diagnostic({"cannot serve " + setup.root_path,
+                                              ::strerrordesc_np(fd < 0 ? errno : ENOTDIR),
+                                              "point --root at the directory to serve"}));
   if (auto err = plan_run_as(o.user, !o.user.empty(), setup.run_as); !err.empty())
     setup.errors.push_back(err);
   // The access log is opened as a start opens it (appended, created if missing), so that
@@ -60,10 +61,10 @@ Setup prepare(const Options& o) {
   if (names_a_file(o.access_log)) {
     const int log = open_as(o.access_log, FileOpener::Kind::append);
     if (log < 0)
-      setup.errors.push_back(fmt::format(
-          "cannot open the access log {}\n  cause: {}\n  fix:   name a file in a directory "
-          "this user may write (--access-log FILE), or --access-log off\n",
-          o.access_log, ::strerrordesc_np(-log)));
+      setup.errors.push_back(format_diagnostic(
+          {"cannot open the access log " + o.access_log, ::strerrordesc_np(-log),
+           "name a file in a directory this user may write (--access-log FILE), or "
+           "--access-log off"}));
     else
       ::close(log);
   }
@@ -77,10 +78,9 @@ Setup prepare(const Options& o) {
           "media-types package for the full table",
           o.mime_types, why);
     else
-      setup.errors.push_back(fmt::format(
-          "cannot read the media types {}\n  cause: {}\n  fix:   name a mime.types file "
-          "(--mime-types /etc/mime.types)\n",
-          o.mime_types, why));
+      setup.errors.push_back(
+          format_diagnostic({"cannot read the media types " + o.mime_types, why,
+                             "name a mime.types file (--mime-types /etc/mime.types)"}));
   }
   return setup;
 }
@@ -240,10 +240,11 @@ std::string health_shadow_warning(const Options& o, const Setup& setup) {
   const int fd = open_beneath(setup.root, relative);
   if (fd < 0) return {};
   ::close(fd);
-  return fmt::format(
-      "{} is the health endpoint, so {}{} in the docroot is never served\n  fix:   "
-      "--health-path off (or another path) to serve it",
-      o.health_path, setup.root_path, o.health_path);
+  return format_diagnostic(
+      {fmt::format("{} is the health endpoint, so {}{} in the docroot is never served",
+                   o.health_path, setup.root_path, o.health_path),
+       "", "--health-path off (or another path) to serve it"},
+      false);
 }
 
 // Started as root: the helper that opens the logs and the docroot again later keeps root,
@@ -384,8 +385,10 @@ int run(const Options& o) {
     // No listen was given: the IPv4 half of the default serves, and the IPv6 half is named
     // (listeners given explicitly stay all-or-nothing).
     for (const auto& p : a.problems) {
-      const auto text = fmt::format("{} is left out of the default listeners: {}\n  fix:   {}",
-                                    p.listener, p.cause, p.fix);
+      const auto text = format_diagnostic(
+          {fmt::format("{} is left out of the default listeners: {}", p.listener, p.cause), "",
+           p.fix},
+          false);
       if (o.check) fmt::print("warning: {}\n", text);
       spdlog::warn("{}", text);
     }

@@ -7,9 +7,9 @@
 
 #include <vector>
 
+#include "dualhttpd/diagnostic.hpp"
 #include "dualhttpd/interfaces.hpp"
 #include "dualhttpd/listener_plan.hpp"
-#include "dualhttpd/problem.hpp"
 
 namespace dualhttpd {
 

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "dualhttpd/diagnostic.hpp"
 #include "dualhttpd/interfaces.hpp"
 #include "dualhttpd/listener_plan.hpp"
 #include "dualhttpd/port_owner.hpp"
-#include "dualhttpd/problem.hpp"
 
 namespace dualhttpd {
 
@@ -23,8 +23,5 @@ Problem explain_bind_error(const Listener& listener, const std::string& stage, i
 // kernel reports one at a time; a user fixing them one by one should not have to.
 std::vector<Problem> foreseen_problems(const Listener& listener, int error,
                                        const MachineSnapshot& machine);
-
-// "EADDRINUSE: Address already in use"
-std::string errno_text(int error);
 
 }  // namespace dualhttpd

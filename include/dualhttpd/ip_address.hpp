@@ -33,4 +33,9 @@ struct IpAddress {
   bool operator==(const IpAddress&) const = default;
 };
 
+// The address with every bit past the prefix cleared.
+IpAddress masked(IpAddress address, unsigned prefix_length);
+// "2001:db8:21c::/64"
+std::string prefix_text(const IpAddress& address, unsigned prefix_length);
+
 }  // namespace dualhttpd

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "dualhttpd/diagnostic.hpp"
 #include "dualhttpd/interfaces.hpp"
 #include "dualhttpd/listen_spec.hpp"
-#include "dualhttpd/problem.hpp"
 
 namespace dualhttpd {
 

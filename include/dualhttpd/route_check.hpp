@@ -25,9 +25,6 @@ struct RouteFinding {
 RouteFinding judge_route(const IpAddress& destination, const std::string& zone, int connect_error,
                          const std::optional<IpAddress>& source, const MachineSnapshot& machine);
 
-// "2001:db8:21c::/64"
-std::string prefix_text(const IpAddress& address, unsigned prefix_length);
-
 // A link-local URL must name the link by *this* host's interface on it (the zone, %25IFACE).
 // Without a zone, or with one this host does not have (often the server's own interface
 // name), the reason in words and the URLs to try instead, built from the user's own URL;
