@@ -5,7 +5,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "dualhttpd/byte_range.hpp"
+#include "dualhttpd/http/byte_range.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::uint64_t file_size = 0;

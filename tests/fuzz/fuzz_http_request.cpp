@@ -14,8 +14,8 @@
 #include <memory>
 #include <string>
 
-#include "dualhttpd/request_checks.hpp"
-#include "dualhttpd/static_handler.hpp"
+#include "dualhttpd/files/static_handler.hpp"
+#include "dualhttpd/http/request_checks.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "../unit/machine_fixture.hpp"
-#include "dualhttpd/listener_plan.hpp"
+#include "dualhttpd/listen/listener_plan.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "dualhttpd/target_path.hpp"
+#include "dualhttpd/files/target_path.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view target(reinterpret_cast<const char*>(data), size);

@@ -1,8 +1,8 @@
 // A hand-built machine like the guest of the seed scenario.
 #pragma once
 
-#include "dualhttpd/interfaces.hpp"
-#include "dualhttpd/listen_spec.hpp"
+#include "dualhttpd/address/listen_spec.hpp"
+#include "dualhttpd/address/machine_snapshot.hpp"
 
 namespace dualhttpd::testing {
 

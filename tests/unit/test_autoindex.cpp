@@ -7,12 +7,12 @@
 #include <fstream>
 #include <string>
 
-#include "dualhttpd/autoindex.hpp"
+#include "dualhttpd/files/autoindex.hpp"
 
 #include <algorithm>
-#include "dualhttpd/docroot.hpp"
-#include "dualhttpd/http_text.hpp"
-#include "dualhttpd/unique_fd.hpp"
+#include "dualhttpd/base/escaping.hpp"
+#include "dualhttpd/base/unique_fd.hpp"
+#include "dualhttpd/files/docroot.hpp"
 
 using namespace dualhttpd;
 namespace fs = std::filesystem;

@@ -2,7 +2,7 @@
 
 #include <cerrno>
 
-#include "dualhttpd/bind_error.hpp"
+#include "dualhttpd/listen/bind_diagnosis.hpp"
 #include "machine_fixture.hpp"
 
 using namespace dualhttpd;

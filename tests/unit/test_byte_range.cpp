@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "dualhttpd/byte_range.hpp"
+#include "dualhttpd/http/byte_range.hpp"
 
 using namespace dualhttpd;
 

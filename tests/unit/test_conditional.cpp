@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "dualhttpd/conditional.hpp"
-#include "dualhttpd/http_date.hpp"
+#include "dualhttpd/http/conditional.hpp"
+#include "dualhttpd/http/http_date.hpp"
 
 using namespace dualhttpd;
 

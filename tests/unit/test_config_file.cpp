@@ -4,8 +4,8 @@
 #include <utility>
 #include <vector>
 
-#include "dualhttpd/config_file.hpp"
-#include "dualhttpd/file_text.hpp"
+#include "dualhttpd/app/config_file.hpp"
+#include "dualhttpd/base/file_text.hpp"
 
 using namespace dualhttpd;
 

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <string>
 
-#include "dualhttpd/file_cache.hpp"
-#include "dualhttpd/unique_fd.hpp"
+#include "dualhttpd/base/unique_fd.hpp"
+#include "dualhttpd/files/file_cache.hpp"
 
 using namespace dualhttpd;
 namespace fs = std::filesystem;

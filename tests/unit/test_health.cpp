@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "dualhttpd/health.hpp"
+#include "dualhttpd/http/health.hpp"
 
 using namespace dualhttpd;
 

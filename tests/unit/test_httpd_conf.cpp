@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "dualhttpd/httpd_conf.hpp"
+#include "dualhttpd/app/httpd_conf.hpp"
 
 using namespace dualhttpd;
 

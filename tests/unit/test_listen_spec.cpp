@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "dualhttpd/listen_spec.hpp"
+#include "dualhttpd/address/listen_spec.hpp"
 
 using namespace dualhttpd;
 

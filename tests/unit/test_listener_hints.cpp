@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "dualhttpd/listener_hints.hpp"
+#include "dualhttpd/listen/listener_hints.hpp"
 #include "machine_fixture.hpp"
 
 using namespace dualhttpd;

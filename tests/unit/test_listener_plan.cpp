@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "dualhttpd/listener_plan.hpp"
+#include "dualhttpd/listen/listener_plan.hpp"
 #include "machine_fixture.hpp"
 
 using namespace dualhttpd;

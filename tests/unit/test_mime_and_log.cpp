@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "dualhttpd/access_log.hpp"
-#include "dualhttpd/mime_types.hpp"
+#include "dualhttpd/files/mime_types.hpp"
+#include "dualhttpd/http/access_log.hpp"
 
 using namespace dualhttpd;
 

@@ -2,8 +2,8 @@
 
 #include <cerrno>
 
-#include "dualhttpd/probe_url.hpp"
-#include "dualhttpd/route_check.hpp"
+#include "dualhttpd/probe/probe_url.hpp"
+#include "dualhttpd/probe/route_check.hpp"
 #include "machine_fixture.hpp"
 
 using namespace dualhttpd;

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "dualhttpd/interfaces.hpp"
-#include "dualhttpd/port_owner.hpp"
+#include "dualhttpd/address/machine_snapshot.hpp"
+#include "dualhttpd/address/port_owner.hpp"
 
 using namespace dualhttpd;
 

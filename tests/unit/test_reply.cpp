@@ -6,8 +6,8 @@
 #include <fstream>
 #include <string>
 
-#include "dualhttpd/http_date.hpp"
-#include "dualhttpd/static_handler.hpp"
+#include "dualhttpd/files/static_handler.hpp"
+#include "dualhttpd/http/http_date.hpp"
 
 using namespace dualhttpd;
 namespace fs = std::filesystem;

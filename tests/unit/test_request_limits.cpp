@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "dualhttpd/request_checks.hpp"
+#include "dualhttpd/http/request_checks.hpp"
 
 using namespace dualhttpd;
 

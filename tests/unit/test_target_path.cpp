@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "dualhttpd/target_path.hpp"
+#include "dualhttpd/files/target_path.hpp"
 
 using namespace dualhttpd;
 

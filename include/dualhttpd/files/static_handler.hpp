@@ -1,0 +1,54 @@
+// Decides what to send for a request for a path: target → file (confined with openat2
+// RESOLVE_BENEATH, so symlinks cannot leave the docroot either), the method, directory
+// redirects, index files and listings, conditionals and byte ranges. The protocol's checks
+// (limits, framing, Host, OPTIONS *) have been made before (request_checks.hpp).
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+
+#include <sys/stat.h>
+
+#include <memory>
+#include <string>
+
+#include "dualhttpd/files/docroot_watch.hpp"
+#include "dualhttpd/files/file_cache.hpp"
+#include "dualhttpd/files/mime_types.hpp"
+#include "dualhttpd/files/target_path.hpp"
+#include "dualhttpd/http/reply.hpp"
+
+namespace dualhttpd {
+
+// What one worker keeps for serving files, used on its thread only: its hold on the docroot
+// directory served now, and its cache of that directory's small files.
+struct FileState {
+  DocrootWatch::View docroot;
+  FileCache cache;
+};
+
+class StaticHandler {
+ public:
+  // `autoindex`: list directories that have no index.html (else 403).
+  StaticHandler(std::shared_ptr<DocrootWatch> docroot, std::shared_ptr<const MimeTypes> mime,
+                bool autoindex = false);
+
+  // A worker's own state for this handler; `cache` false: every file is opened for its
+  // request.
+  FileState worker_state(bool cache = true) const;
+  Reply handle(const http::request_header<>& request, FileState& state) const;
+
+ private:
+  Reply serve_path(const http::request_header<>& request, const MappedTarget& target,
+                   FileState& state) const;
+  Reply listing(const DocrootDir& root, const std::string& relative) const;
+  Reply serve_file(const http::request_header<>& request, UniqueFd file, const struct stat& st,
+                   const std::string& name) const;
+  Reply serve_cached(const http::request_header<>& request, const CachedFile& file) const;
+
+  std::shared_ptr<DocrootWatch> docroot_;
+  std::shared_ptr<const MimeTypes> mime_;
+  std::string boundary_;  // multipart/byteranges
+  bool autoindex_;
+};
+
+}  // namespace dualhttpd

@@ -1,0 +1,144 @@
+// One HTTP/1.x connection: read a request, answer it, repeat while keep-alive holds.
+// Pipelined requests are answered in order, since the next one is parsed only after the
+// previous response is out. File bodies go out with sendfile(2) from the given offset.
+// A session runs on one worker's io_context (one thread): no strand, no locks.
+//
+// Each step of the exchange is an asynchronous pair, the step and its completion:
+//   read_head → on_head → [read_body → on_body] → answer
+//   write_head → on_head_written → [send_body ⇄ on_text_written / on_writable] → finish
+//   linger_read → on_linger_read (after the last response)
+#pragma once
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/intrusive/list.hpp>
+
+#include <memory>
+#include <optional>
+
+#include "dualhttpd/files/static_handler.hpp"
+#include "dualhttpd/http/access_log.hpp"
+#include "dualhttpd/http/health.hpp"
+#include "dualhttpd/http/reply.hpp"
+#include "dualhttpd/http/session_limits.hpp"
+#include "dualhttpd/runtime/net_types.hpp"
+#include "dualhttpd/runtime/sendfile_turns.hpp"
+#include "dualhttpd/runtime/session_registry.hpp"
+
+namespace dualhttpd {
+
+class Session;
+
+// A worker's sessions that can be closed to make room for a new connection when the
+// connection limit is reached: those lingering after their last response and those idle
+// between keep-alive requests, oldest first (nginx's reusable connections). A session leaves
+// the list by itself when it reads again or goes away.
+using ExpendableHook =
+    boost::intrusive::list_base_hook<boost::intrusive::link_mode<boost::intrusive::auto_unlink>>;
+using ExpendableSessions =
+    boost::intrusive::list<Session, boost::intrusive::constant_time_size<false>>;
+
+// What the workers share: made once at start-up, read-only or safe across threads.
+struct SessionContext {
+  const StaticHandler& handler;
+  const HealthEndpoint& health;
+  AccessLog& access_log;
+  SessionRegistry& registry;
+  SessionLimits limits;
+};
+
+struct WorkerState;  // worker.hpp
+
+class Session : public std::enable_shared_from_this<Session>, public ExpendableHook {
+ public:
+  Session(Socket socket, const SessionContext& context, WorkerState& worker);
+  ~Session();
+
+  void start();
+  // Graceful: an idle connection closes now, a busy one after its response.
+  void stop();
+  // Closes the connection now; pending operations end and the session goes away.
+  void abort();
+  // The same, from the session's own thread.
+  void close();
+
+ private:
+  enum class Phase {
+    reading,    // waiting for a request (the first, or the next on a kept-alive connection)
+    writing,    // answering one
+    lingering,  // after the last response: reading what the client still sends, until it closes
+    closed,
+  };
+
+  void set_deadline(Clock::duration timeout);
+  void wait_for_deadline();
+  void on_deadline(beast::error_code ec);
+
+  void read_request();
+  void read_head();
+  void on_head(beast::error_code ec, std::size_t bytes);
+  bool retry_head(const beast::error_code& ec);
+  void read_body();
+  void on_body(beast::error_code ec, std::size_t bytes);
+  void answer(beast::error_code ec);
+  Reply route(const http::request_header<>& request);
+  void refuse_and_close(http::status status, std::string_view detail = {});
+  std::string hand_typed_request() const;
+  HealthView health_view() const;
+
+  void send(Reply reply, bool keep_alive);
+  void write_head();
+  void on_head_written(beast::error_code ec, std::size_t bytes);
+  void send_body();
+  void write_text(std::string& text);
+  void on_text_written(std::string& text, beast::error_code ec);
+  void wait_writable();
+  void on_writable(beast::error_code ec);
+  void finish_response();
+  void log_request(unsigned status);
+  const std::string& client();
+
+  void linger_close();
+  void linger_read();
+  void on_linger_read(beast::error_code ec);
+  void make_expendable();
+  void unlink_expendable();
+
+  Socket socket_;
+  const SessionContext& context_;
+  WorkerState& worker_;
+  Phase phase_ = Phase::reading;
+  bool stopping_ = false;  // the server is stopping: no request after the one in flight
+
+  // One timer for every timeout (header, keep-alive, write, linger). Moving the deadline
+  // later costs nothing: the pending wait ends at the old time, finds the new deadline and
+  // waits again. Only an earlier deadline restarts the wait.
+  Timer timer_;
+  Clock::time_point deadline_;
+  Clock::time_point timer_expiry_;  // when the pending wait ends, if timer_waiting_
+  bool timer_waiting_ = false;
+  bool timed_out_ = false;  // the deadline passed: what the socket waited for was cancelled
+
+  // The request.
+  beast::flat_buffer buffer_;  // at most limits.read_buffer_limit() bytes
+  std::optional<http::request_parser<http::string_body>> parser_;
+  unsigned requests_ = 0;
+  bool body_unread_ = false;               // answered after the head alone (Expect: 100-continue)
+  bool client_closes_ = false;             // it said Connection: close (or was HTTP/1.0)
+  std::string request_line_;               // for the access log
+  std::string_view referer_, user_agent_;  // in the parsed request
+
+  // The response.
+  Reply reply_;
+  bool keep_alive_ = false;
+  std::string head_;  // rendered; keeps its capacity, so a response allocates nothing here
+  std::uint64_t body_bytes_ = 0;
+  std::size_t next_span_ = 0;  // of a file body: how far sending has come
+  SendfileTurns turns_;
+
+  std::string client_;
+  Clock::time_point linger_until_;  // the lingering close ends then at the latest
+};
+
+}  // namespace dualhttpd

@@ -1,0 +1,352 @@
+#include "dualhttpd/app/httpd_conf.hpp"
+
+#include <glob.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "dualhttpd/base/file_text.hpp"
+
+namespace dualhttpd {
+
+namespace {
+
+namespace fs = std::filesystem;
+constexpr int max_include_depth = 16;
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// httpd's words: separated by blanks, "quoted" (with \" inside) or bare.
+std::vector<std::string> split_words(std::string_view text) {
+  std::vector<std::string> words;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    if (i == text.size()) break;
+    std::string word;
+    if (text[i] == '"' || text[i] == '\'') {
+      const char quote = text[i++];
+      for (; i < text.size() && text[i] != quote; ++i) {
+        if (text[i] == '\\' && i + 1 < text.size()) ++i;
+        word += text[i];
+      }
+      ++i;
+    } else {
+      while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])))
+        word += text[i++];
+    }
+    words.push_back(word);
+  }
+  return words;
+}
+
+std::string read_text(const std::string& path) {
+  std::string why;
+  auto text = read_file_text(path, &why);
+  if (!text)
+    throw HttpdConfError(fmt::format("cannot read the httpd configuration {}: {}", path, why));
+  return std::move(*text);
+}
+
+// Built into Debian's and RHEL's httpd binary (`httpd -l`): <IfModule> finds them without a
+// LoadModule line.
+constexpr std::string_view builtin_modules[] = {
+    "core.c",           "core_module",       "mod_so.c",       "so_module",
+    "http_core.c",      "http_module",       "mod_watchdog.c", "watchdog_module",
+    "mod_log_config.c", "log_config_module", "mod_logio.c",    "logio_module",
+    "mod_version.c",    "version_module",    "mod_unixd.c",    "unixd_module"};
+
+// "/usr/lib/apache2/modules/mod_ssl.so" -> "mod_ssl.c", as <IfModule mod_ssl.c> names it.
+std::string source_name_of(const std::string& path) {
+  auto name = fs::path(path).filename().string();
+  if (name.ends_with(".so")) name.resize(name.size() - 3);
+  return name + ".c";
+}
+
+class Reader {
+ public:
+  Reader(HttpdConf& conf, std::string server_root)
+      : conf_(conf), server_root_(std::move(server_root)) {
+    conf_.modules.assign(std::begin(builtin_modules), std::end(builtin_modules));
+  }
+
+  void parse(const std::string& text, const std::string& path, int depth) {
+    conf_.files.push_back(path);
+    std::istringstream in(text);
+    std::string raw, logical;
+    unsigned line = 0, start = 0;
+    while (std::getline(in, raw)) {
+      ++line;
+      if (logical.empty()) start = line;
+      if (!raw.empty() && raw.back() == '\r') raw.pop_back();
+      if (!raw.empty() && raw.back() == '\\') {  // continued on the next line
+        logical += raw.substr(0, raw.size() - 1);
+        continue;
+      }
+      logical += raw;
+      directive(logical, path, start, depth);
+      logical.clear();
+    }
+    if (!logical.empty()) directive(logical, path, start, depth);
+  }
+
+ private:
+  struct Section {
+    std::string kind;      // "Directory", "VirtualHost", "IfModule", ...
+    std::string argument;  // its first argument, without the closing '>'
+    bool active = true;    // false inside an <IfModule> or <IfDefine> that does not hold
+    std::optional<HttpdDirective> opened;
+  };
+
+  bool active() const { return sections_.empty() || sections_.back().active; }
+
+  bool loaded(std::string_view name) const {
+    return std::any_of(conf_.modules.begin(), conf_.modules.end(),
+                       [&](const std::string& m) { return iequals(m, name); });
+  }
+
+  void directive(const std::string& text, const std::string& path, unsigned line, int depth) {
+    auto words = split_words(text);
+    if (words.empty() || words.front().front() == '#') return;
+    HttpdDirective d{path, line, words.front(), {words.begin() + 1, words.end()}};
+    if (d.name.front() == '<') return section(d);
+    if (!active()) return;
+    if (iequals(d.name, "ServerRoot") && !d.args.empty()) server_root_ = d.args.front();
+    if (iequals(d.name, "LoadModule") && d.args.size() >= 2) {
+      conf_.modules.push_back(d.args[0]);
+      conf_.modules.push_back(source_name_of(d.args[1]));
+    }
+    if (iequals(d.name, "Include") || iequals(d.name, "IncludeOptional"))
+      return include(d, iequals(d.name, "IncludeOptional"), depth);
+    if (iequals(d.name, "Listen")) conf_.listens.push_back(d);
+    if (iequals(d.name, "DocumentRoot")) {
+      if (auto* vhost = virtual_host())
+        vhost->document_root = d;
+      else
+        conf_.document_root = d;
+    }
+    if (iequals(d.name, "DirectoryIndex")) conf_.directory_index = d;
+    if (iequals(d.name, "Options")) options(d);
+  }
+
+  HttpdVirtualHost* virtual_host() {
+    for (auto it = sections_.rbegin(); it != sections_.rend(); ++it)
+      if (iequals(it->kind, "VirtualHost")) return &conf_.virtual_hosts.back();
+    return nullptr;
+  }
+
+  // <Directory "/var/www/html"> ... </Directory>, <IfModule ssl_module> ... </IfModule>.
+  void section(HttpdDirective& d) {
+    if (d.name.size() > 1 && d.name[1] == '/') {
+      if (!sections_.empty()) sections_.pop_back();
+      return;
+    }
+    if (!d.args.empty() && d.args.back().ends_with('>')) d.args.back().pop_back();
+    if (!d.args.empty() && d.args.back().empty()) d.args.pop_back();
+    if (d.name.back() == '>') d.name.pop_back();
+    const std::string argument = d.args.empty() ? "" : d.args.front();
+    Section s{d.name.substr(1), argument, active(), d};
+    const bool negated = !argument.empty() && argument.front() == '!';
+    const auto name = negated ? std::string_view(argument).substr(1) : std::string_view(argument);
+    if (iequals(s.kind, "IfModule")) s.active = s.active && (loaded(name) != negated);
+    if (iequals(s.kind, "IfDefine")) s.active = s.active && negated;  // nothing is -D defined
+    if (s.active && iequals(s.kind, "VirtualHost")) conf_.virtual_hosts.push_back({d, {}});
+    sections_.push_back(std::move(s));
+  }
+
+  void options(const HttpdDirective& d) {
+    std::string path;  // top level
+    for (auto it = sections_.rbegin(); it != sections_.rend(); ++it) {
+      if (iequals(it->kind, "Directory")) {
+        path = it->argument;
+        break;
+      }
+      if (iequals(it->kind, "Files") || iequals(it->kind, "Location") ||
+          iequals(it->kind, "VirtualHost"))
+        return;  // not about the file system tree of the docroot
+    }
+    if (!sections_.empty() && path.empty() && !iequals(sections_.back().kind, "IfModule") &&
+        !iequals(sections_.back().kind, "IfDefine"))
+      return;
+    conf_.options.emplace_back(path, d);
+  }
+
+  void include(const HttpdDirective& d, bool optional, int depth) {
+    if (d.args.empty()) return;
+    if (depth >= max_include_depth)
+      throw HttpdConfError(
+          fmt::format("{}: {} nests deeper than {} files", d.where(), d.name, max_include_depth));
+    std::string pattern = d.args.front();
+    if (!pattern.empty() && pattern.front() != '/') pattern = server_root_ + "/" + pattern;
+    std::error_code ec;
+    if (fs::is_directory(pattern, ec)) pattern += "/*";
+    glob_t matches{};
+    const int result = ::glob(pattern.c_str(), 0, nullptr, &matches);
+    std::vector<std::string> files(matches.gl_pathv, matches.gl_pathv + matches.gl_pathc);
+    ::globfree(&matches);
+    if (result != 0 && !optional)
+      throw HttpdConfError(fmt::format(
+          "{}: Include {} matches no file (httpd would refuse to start too; IncludeOptional "
+          "allows that)",
+          d.where(), pattern));
+    for (const auto& file : files) {
+      if (fs::is_directory(file, ec)) continue;
+      parse(read_text(file), file, depth + 1);
+    }
+  }
+
+  HttpdConf& conf_;
+  std::string server_root_;
+  std::vector<Section> sections_;
+};
+
+bool has_indexes(const HttpdDirective& options) {
+  bool on = false;
+  for (const auto& word : options.args) {
+    if (iequals(word, "Indexes") || iequals(word, "+Indexes") || iequals(word, "All")) on = true;
+    if (iequals(word, "-Indexes") || iequals(word, "None")) on = false;
+  }
+  return on;
+}
+
+std::string without_trailing_slash(std::string p) {
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  return p;
+}
+
+// The Options that hold for `root`: those of the longest <Directory> that contains it, else
+// the last top-level ones.
+const HttpdDirective* options_for(const HttpdConf& conf, const std::string& root) {
+  const HttpdDirective* best = nullptr;
+  std::size_t best_length = 0;
+  const auto target = without_trailing_slash(root);
+  for (const auto& [path, d] : conf.options) {
+    if (path.empty()) {
+      if (best_length == 0) best = &d;
+      continue;
+    }
+    const auto dir = without_trailing_slash(path);
+    const bool contains = target == dir || dir == "/" ||
+                          (target.size() > dir.size() && target.compare(0, dir.size(), dir) == 0 &&
+                           target[dir.size()] == '/');
+    if (contains && dir.size() + 1 > best_length) {
+      best = &d;
+      best_length = dir.size() + 1;
+    }
+  }
+  return best;
+}
+
+// httpd speaks TLS on a Listen with "https", and on port 443 without a protocol.
+bool tls_listen(const HttpdDirective& d) {
+  if (d.args.size() > 1) return iequals(d.args[1], "https");
+  const auto& spec = d.args.front();
+  return spec == "443" || spec.ends_with(":443");
+}
+
+}  // namespace
+
+std::string HttpdDirective::where() const {
+  return fmt::format("{}:{}", file, line);
+}
+
+HttpdConf parse_httpd_conf_text(const std::string& text, const std::string& path,
+                                const std::string& server_root) {
+  HttpdConf conf;
+  Reader(conf, server_root).parse(text, path, 0);
+  return conf;
+}
+
+HttpdConf read_httpd_conf(const std::string& path) {
+  // Without a ServerRoot line, relative includes start one level above conf/ (as
+  // /etc/httpd/conf/httpd.conf has /etc/httpd).
+  const auto parent = fs::absolute(path).parent_path();
+  const auto root = parent.filename() == "conf" ? parent.parent_path() : parent;
+  return parse_httpd_conf_text(read_text(path), path, root.string());
+}
+
+HttpdTranslation translate_httpd_conf(const HttpdConf& conf) {
+  HttpdTranslation t;
+  for (const auto& d : conf.listens) {
+    if (d.args.empty()) continue;
+    if (tls_listen(d)) {
+      t.lines.push_back(fmt::format(
+          "{}: Listen {} -> left out: httpd speaks TLS there ({}), and dualhttpd plain HTTP "
+          "only; clients that expect TLS on it would get garbage",
+          d.where(), fmt::join(d.args, " "),
+          d.args.size() > 1 ? "https" : "https is httpd's protocol for port 443"));
+      continue;
+    }
+    t.listen.push_back(d.args.front());
+    t.listen_origin.push_back(d.where());
+    std::string note;
+    if (d.args.size() > 1 && !iequals(d.args[1], "http"))
+      note = fmt::format(" ('{}' is dropped: dualhttpd speaks plain HTTP)", d.args[1]);
+    t.lines.push_back(fmt::format("{}: Listen {} -> --listen '{}'{}", d.where(),
+                                  fmt::join(d.args, " "), d.args.front(), note));
+  }
+  if (conf.listens.empty())
+    t.lines.push_back("no Listen line: dualhttpd would use its own default listeners");
+  else if (t.listen.empty())
+    t.lines.push_back(
+        "no Listen line is plain HTTP: dualhttpd would use its own default listeners");
+  // The main server's DocumentRoot; without one, that of the first <VirtualHost>, which httpd
+  // answers with when no name matches. Every other one is named, and not taken.
+  const HttpdDirective* root = conf.document_root ? &*conf.document_root : nullptr;
+  const HttpdVirtualHost* from_vhost = nullptr;
+  if (!root)
+    for (const auto& v : conf.virtual_hosts)
+      if (v.document_root) {
+        root = &*v.document_root;
+        from_vhost = &v;
+        break;
+      }
+  if (root && !root->args.empty()) {
+    t.root = root->args.front();
+    t.lines.push_back(fmt::format(
+        "{}: DocumentRoot \"{}\" -> --root {}{}", root->where(), t.root, t.root,
+        from_vhost
+            ? fmt::format(" (of <VirtualHost {}> at {}, the first one: httpd answers "
+                          "with it when no name matches)",
+                          fmt::join(from_vhost->section.args, " "), from_vhost->section.where())
+            : std::string()));
+  }
+  for (const auto& v : conf.virtual_hosts) {
+    if (!v.document_root || &*v.document_root == root) continue;
+    t.lines.push_back(fmt::format(
+        "{}: DocumentRoot \"{}\" of <VirtualHost {}> -> not taken: dualhttpd serves one "
+        "docroot for every name",
+        v.document_root->where(), v.document_root->args.empty() ? "" : v.document_root->args[0],
+        fmt::join(v.section.args, " ")));
+  }
+  if (conf.directory_index) {
+    const auto& names = conf.directory_index->args;
+    const bool plain = names.size() == 1 && names.front() == "index.html";
+    t.lines.push_back(fmt::format(
+        "{}: DirectoryIndex {} -> {}", conf.directory_index->where(), fmt::join(names, " "),
+        plain ? "the same: dualhttpd serves index.html for a directory"
+              : "dualhttpd serves index.html for a directory, and no other name"));
+  }
+  if (const auto* options = options_for(conf, t.root)) {
+    t.autoindex = has_indexes(*options);
+    t.lines.push_back(
+        fmt::format("{}: Options {} -> {}", options->where(), fmt::join(options->args, " "),
+                    t.autoindex ? "--autoindex (directories without index.html are listed)"
+                                : "no --autoindex (directories without index.html get 403)"));
+  }
+  return t;
+}
+
+}  // namespace dualhttpd

@@ -1,0 +1,396 @@
+#include "dualhttpd/runtime/session.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/http/read.hpp>
+
+#include <cstring>
+#include <iterator>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "dualhttpd/http/connection_info.hpp"
+#include "dualhttpd/http/request_checks.hpp"
+#include "dualhttpd/runtime/worker.hpp"
+
+namespace dualhttpd {
+
+namespace {
+
+constexpr std::chrono::seconds linger_timeout{2};  // without a byte from the client
+constexpr std::chrono::seconds linger_cap{30};     // in all, as nginx and httpd
+
+std::string client_text(const Socket& socket) {
+  beast::error_code ec;
+  const auto remote = socket.remote_endpoint(ec);
+  return ec ? std::string("-") : remote.address().to_string();
+}
+
+}  // namespace
+
+Session::Session(Socket socket, const SessionContext& context, WorkerState& worker)
+    : socket_(std::move(socket)),
+      context_(context),
+      worker_(worker),
+      timer_(socket_.get_executor()),
+      buffer_(context.limits.read_buffer_limit()) {}
+
+Session::~Session() {
+  context_.registry.remove(this);
+}
+
+// The client's address as text, worked out when first needed (the log, a warning).
+const std::string& Session::client() {
+  if (client_.empty()) client_ = client_text(socket_);
+  return client_;
+}
+
+void Session::start() {
+  beast::error_code ec;
+  socket_.set_option(tcp::no_delay(true), ec);  // no 40 ms Nagle stall between head and body
+  context_.registry.add(shared_from_this());
+  read_request();  // called on the worker's thread, which accepted the connection
+}
+
+void Session::stop() {
+  net::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->stopping_ = true;
+    beast::error_code ignored;
+    if (self->phase_ != Phase::writing) self->socket_.cancel(ignored);
+  });
+}
+
+void Session::abort() {
+  net::post(socket_.get_executor(), [self = shared_from_this()] { self->close(); });
+}
+
+void Session::close() {
+  unlink_expendable();
+  phase_ = Phase::closed;
+  beast::error_code ignored;
+  socket_.close(ignored);
+  timer_.cancel();  // the pending wait no longer keeps the session alive
+}
+
+// Our own timer rather than Beast's stream timeout, so that a timeout can still be answered
+// (408) before closing; on expiry it cancels what the socket waits for.
+void Session::set_deadline(Clock::duration timeout) {
+  timed_out_ = false;
+  deadline_ = Clock::now() + timeout;
+  if (timer_waiting_ && timer_expiry_ <= deadline_) return;
+  wait_for_deadline();
+}
+
+void Session::wait_for_deadline() {
+  timer_expiry_ = deadline_;
+  timer_waiting_ = true;
+  timer_.expires_at(deadline_);  // ends a wait in progress: its handler sees the error
+  timer_.async_wait(beast::bind_front_handler(&Session::on_deadline, shared_from_this()));
+}
+
+void Session::on_deadline(beast::error_code ec) {
+  if (ec || phase_ == Phase::closed) return;  // replaced by a newer wait, or the session is over
+  timer_waiting_ = false;
+  if (Clock::now() < deadline_) return wait_for_deadline();
+  timed_out_ = true;
+  beast::error_code ignored;
+  socket_.cancel(ignored);
+}
+
+void Session::read_request() {
+  if (stopping_) return close();
+  phase_ = Phase::reading;
+  // A new connection has the header timeout to send its request; an idle keep-alive
+  // connection has the keep-alive timeout, unless a pipelined request is already here.
+  const bool idle = requests_ > 0 && buffer_.size() == 0;
+  set_deadline(idle ? context_.limits.keepalive_timeout : context_.limits.header_timeout);
+  // An idle keep-alive connection may be closed to make room for a new one (worker.cpp).
+  if (idle) make_expendable();
+  read_head();
+}
+
+// Parses a head from what is buffered and what arrives, within the deadline already set.
+void Session::read_head() {
+  parser_.emplace();
+  parser_->header_limit(context_.limits.header_limit);
+  parser_->body_limit(context_.limits.body_limit);
+  http::async_read_header(socket_, buffer_, *parser_,
+                          beast::bind_front_handler(&Session::on_head, shared_from_this()));
+}
+
+// The head is in. A body (which a GET or HEAD does not need) is read and dropped before the
+// answer, unless the client waits for 100 Continue: then it gets its final answer at once
+// (RFC 9110 section 10.1.1) and the connection closes, the body drained by the lingering close.
+void Session::on_head(beast::error_code ec, std::size_t) {
+  unlink_expendable();
+  body_unread_ = false;
+  if (ec && retry_head(ec)) return read_head();
+  if (ec || parser_->is_done()) return answer(ec);
+  const auto length = parser_->content_length();
+  const bool body_here = length && *length <= buffer_.size();
+  if (expects_continue(parser_->get().base()) && !body_here) {
+    body_unread_ = true;
+    return answer(ec);
+  }
+  read_body();
+}
+
+// Heads Beast refuses that are served all the same: empty lines before the request line
+// (RFC 9112 section 2.2) are dropped, and HTTP/1.2 and later minors are read as HTTP/1.1
+// (RFC 9110 section 2.5). True when the head is to be parsed again.
+bool Session::retry_head(const beast::error_code& ec) {
+  if (ec != http::error::bad_method && ec != http::error::bad_version) return false;
+  auto data = buffer_.data();
+  const std::string_view received{static_cast<const char*>(data.data()), data.size()};
+  if (const auto empty = leading_empty_lines(received); empty > 0) {
+    buffer_.consume(empty);
+    return true;
+  }
+  if (const auto minor = later_minor_version(received)) {
+    static_cast<char*>(data.data())[*minor] = '1';
+    return true;
+  }
+  return false;
+}
+
+void Session::read_body() {
+  http::async_read(socket_, buffer_, *parser_,
+                   beast::bind_front_handler(&Session::on_body, shared_from_this()));
+}
+
+void Session::on_body(beast::error_code ec, std::size_t) {
+  answer(ec);
+}
+
+// The request has been read, or reading it failed: the protocol's checks, then the route.
+void Session::answer(beast::error_code ec) {
+  if (ec == net::error::operation_aborted && timed_out_ && parser_->got_some())
+    return refuse_and_close(http::status::request_timeout);  // slowloris: 408, then close
+  if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+      ec == net::error::connection_reset || ec == net::error::eof)
+    return close();
+  const auto data = buffer_.data();
+  const std::string_view received{static_cast<const char*>(data.data()), data.size()};
+  if (ec == http::error::header_limit) {
+    // Past the request line (its method is known), the head is too large for its fields.
+    if (!parser_->get().method_string().empty())
+      return refuse_and_close(http::status::request_header_fields_too_large);
+    return refuse_and_close(status_for_oversized_head(received, context_.limits));
+  }
+  if (ec) {
+    const auto status = status_for_parse_error(ec, received);
+    return refuse_and_close(status, status == http::status::bad_request
+                                        ? explain_bad_request_line(received, hand_typed_request())
+                                        : std::string());
+  }
+  const auto& request = parser_->get();
+  if (const auto status = refuse_request(request.base(), parser_->chunked(), context_.limits);
+      status != http::status::ok)
+    return refuse_and_close(status);
+  ++requests_;
+  if (worker_.log.enabled()) {  // the parsed request lives until the line is out
+    request_line_.clear();
+    fmt::format_to(std::back_inserter(request_line_), "{} {} HTTP/{}.{}", request.method_string(),
+                   request.target(), request.version() / 10, request.version() % 10);
+    referer_ = request[http::field::referer];
+    user_agent_ = request[http::field::user_agent];
+  }
+  // A client that said it closes and sent nothing more needs no lingering close.
+  client_closes_ = !request.keep_alive() && !body_unread_;
+  send(route(request.base()), request.keep_alive() && !body_unread_ && !stopping_ &&
+                                  requests_ < context_.limits.max_requests &&
+                                  context_.limits.keepalive_timeout.count() > 0);
+}
+
+// Who answers: the server itself (OPTIONS *), the health endpoint, or the files.
+Reply Session::route(const http::request_header<>& request) {
+  if (auto own = answer_for_server(request)) return std::move(*own);
+  if (context_.health.matches(request.target()))
+    return context_.health.answer(request, health_view());
+  return context_.handler.handle(request, worker_.files);
+}
+
+void Session::refuse_and_close(http::status status, std::string_view detail) {
+  request_line_ = "-";
+  client_closes_ = false;
+  referer_ = {};
+  user_agent_ = {};
+  auto reply = error_reply(status, detail);
+  reply.close_after = true;
+  send(std::move(reply), false);
+}
+
+// A request line for this very server, to type by hand: what a 400 for a malformed line
+// suggests.
+std::string Session::hand_typed_request() const {
+  beast::error_code ec;
+  const auto local = socket_.local_endpoint(ec);
+  auto host = local.address().to_string();
+  if (local.address().is_v6()) host = host.substr(0, host.find('%'));
+  const auto authority = local.address().is_v6() ? "[" + host + "]" : host;
+  return fmt::format("printf 'GET / HTTP/1.1\\r\\nHost: {}:{}\\r\\n\\r\\n' | nc {} {}", authority,
+                     local.port(), host, local.port());
+}
+
+HealthView Session::health_view() const {
+  beast::error_code ec;
+  auto view = describe_connection(socket_.local_endpoint(ec), socket_.remote_endpoint(ec));
+  view.uptime_s = context_.health.uptime_seconds();
+  return view;
+}
+
+void Session::send(Reply reply, bool keep_alive) {
+  phase_ = Phase::writing;
+  reply_ = std::move(reply);
+  body_bytes_ = reply_.body_bytes();
+  next_span_ = 0;
+  keep_alive_ = keep_alive && !reply_.close_after && !status_drops_connection(reply_.status);
+  const bool old_client = parser_ && parser_->is_header_done() && parser_->get().version() < 11;
+  const std::string_view connection = !keep_alive_ ? "close" : old_client ? "keep-alive" : "";
+  head_.clear();
+  render_head(head_, reply_, worker_.date.text(std::time(nullptr)), connection);
+  set_deadline(context_.limits.write_timeout);
+  write_head();
+}
+
+// The head, with the body when it is in memory (text, or a cached file's bytes): one write.
+// A file body follows with sendfile, the socket corked so that the head and the first bytes
+// of the file share full-sized segments instead of the head leaving alone.
+void Session::write_head() {
+  std::string_view in_memory;
+  if (const auto* text = std::get_if<std::string>(&reply_.body)) in_memory = *text;
+  if (const auto* shared = std::get_if<SharedBody>(&reply_.body)) in_memory = shared->file->bytes;
+  if (std::holds_alternative<FileBody>(reply_.body)) {
+    if (!socket_.native_non_blocking()) {
+      beast::error_code ec;
+      socket_.native_non_blocking(true, ec);  // sendfile() must never block the thread
+    }
+    turns_.cork(socket_.native_handle(), true);
+  }
+  const std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(in_memory)};
+  net::async_write(socket_, buffers,
+                   beast::bind_front_handler(&Session::on_head_written, shared_from_this()));
+}
+
+void Session::on_head_written(beast::error_code ec, std::size_t) {
+  if (ec) return close();
+  if (std::holds_alternative<FileBody>(reply_.body)) return send_body();
+  finish_response();
+}
+
+// A file body: each span's head (multipart headers) with a write, its bytes with sendfile,
+// then the tail. Re-entered after each asynchronous step until nothing is left.
+void Session::send_body() {
+  auto& body = std::get<FileBody>(reply_.body);
+  for (; next_span_ < body.spans.size(); ++next_span_) {
+    auto& span = body.spans[next_span_];
+    if (!span.head.empty()) return write_text(span.head);
+    int error = 0;
+    switch (turns_.send(socket_.native_handle(), body.file.get(), span, error)) {
+      case SendfileTurns::Outcome::done:
+        continue;
+      case SendfileTurns::Outcome::turn_over:  // the other connections of this thread now
+        return net::post(socket_.get_executor(), [self = shared_from_this()] {
+          if (self->phase_ != Phase::closed) self->send_body();  // closed: shutdown timeout
+        });
+      case SendfileTurns::Outcome::would_block:
+        return wait_writable();
+      case SendfileTurns::Outcome::failed: {
+        // The client went away, or the file shrank under us: the promised length cannot be
+        // kept.
+        const auto level =
+            error == EPIPE || error == ECONNRESET ? spdlog::level::debug : spdlog::level::warn;
+        spdlog::log(level, "sendfile to {} stopped with {} bytes left: {}", client(), span.length,
+                    error ? ::strerrordesc_np(error) : "the file is shorter than it was");
+        return close();
+      }
+    }
+  }
+  if (!body.tail.empty()) return write_text(body.tail);
+  turns_.cork(socket_.native_handle(), false);
+  finish_response();
+}
+
+// Writes `text` (kept alive by reply_), empties it, and goes on with the body.
+void Session::write_text(std::string& text) {
+  set_deadline(context_.limits.write_timeout);
+  net::async_write(socket_, net::buffer(text),
+                   [self = shared_from_this(), &text](beast::error_code ec, std::size_t) {
+                     self->on_text_written(text, ec);
+                   });
+}
+
+void Session::on_text_written(std::string& text, beast::error_code ec) {
+  if (ec) return close();
+  text.clear();
+  send_body();
+}
+
+void Session::wait_writable() {
+  set_deadline(context_.limits.write_timeout);  // a client that stops reading is cut off
+  socket_.async_wait(tcp::socket::wait_write,
+                     beast::bind_front_handler(&Session::on_writable, shared_from_this()));
+}
+
+void Session::on_writable(beast::error_code ec) {
+  if (ec) return close();
+  send_body();
+}
+
+void Session::finish_response() {
+  log_request(static_cast<unsigned>(reply_.status));
+  reply_ = Reply{};
+  if (!keep_alive_ || stopping_)
+    return client_closes_ && buffer_.size() == 0 ? close() : linger_close();
+  read_request();
+}
+
+void Session::log_request(unsigned status) {
+  if (!worker_.log.enabled()) return;
+  worker_.log.write(AccessRecord{client(), request_line_, status, body_bytes_, referer_,
+                                 user_agent_, std::time(nullptr)});
+}
+
+// Half-close, then read until the client closes, so unread request bytes do not make the
+// kernel reset the connection before the client has the response. A client that keeps
+// sending is cut off after linger_cap whatever it does (nginx's lingering_time); one that
+// sends nothing for linger_timeout, sooner. Meanwhile the session holds no buffer of its own
+// and is the first to be closed when the connection limit is reached.
+void Session::linger_close() {
+  beast::error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) return close();
+  phase_ = Phase::lingering;
+  parser_.reset();
+  buffer_.clear();
+  buffer_.shrink_to_fit();
+  linger_until_ = Clock::now() + linger_cap;
+  make_expendable();
+  linger_read();
+}
+
+// What the client still sends is thrown away: every lingering session of this worker reads
+// into the same scratch buffer (reads complete on its thread, one at a time).
+void Session::linger_read() {
+  set_deadline(std::min<Clock::duration>(linger_timeout, linger_until_ - Clock::now()));
+  socket_.async_read_some(
+      net::buffer(worker_.drain),
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_linger_read(ec); });
+}
+
+void Session::on_linger_read(beast::error_code ec) {
+  if (ec || Clock::now() >= linger_until_) return close();
+  linger_read();
+}
+
+void Session::make_expendable() {
+  if (!is_linked()) worker_.expendable.push_back(*this);
+}
+
+void Session::unlink_expendable() {
+  if (is_linked()) unlink();
+}
+
+}  // namespace dualhttpd
