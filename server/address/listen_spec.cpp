@@ -1,5 +1,7 @@
 #include "dualhttpd/address/listen_spec.hpp"
 
+#include "dualhttpd/base/escaping.hpp"
+
 #include <arpa/inet.h>
 
 #include <fmt/format.h>
@@ -166,7 +168,8 @@ ListenParse parse_unbracketed(std::string_view text) {
             fmt::format("an IPv6 address needs brackets; here it cannot be told "
                         "whether :{} is the port or the address's last group",
                         text.substr(last + 1)));
-      const auto fixed = fmt::format("[{}]:{}", text.substr(0, last), text.substr(last + 1));
+      const auto fixed =
+          fmt::format("{}:{}", url_host(text.substr(0, last)), text.substr(last + 1));
       return failure("an IPv6 address needs brackets", fixed);
     }
     return failure("an IPv6 address needs brackets, and the port after them");
@@ -216,9 +219,9 @@ ListenParse parse_unbracketed(std::string_view text) {
 }  // namespace
 
 std::string format_endpoint(const IpAddress& address, std::string_view zone, std::uint16_t port) {
-  if (address.family == Family::ipv4) return fmt::format("{}:{}", address.to_string(), port);
-  if (zone.empty()) return fmt::format("[{}]:{}", address.to_string(), port);
-  return fmt::format("[{}%{}]:{}", address.to_string(), zone, port);
+  const auto literal =
+      zone.empty() ? address.to_string() : address.to_string() + "%" + std::string(zone);
+  return fmt::format("{}:{}", url_host(literal), port);
 }
 
 std::string ListenSpec::to_string() const {

@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "dualhttpd/base/file_text.hpp"
 
 namespace dualhttpd {
@@ -43,9 +45,9 @@ std::vector<const AssignedAddress*> MachineSnapshot::addresses_of(Family family,
 }
 
 std::string MachineSnapshot::interface_names() const {
-  std::string out;
-  for (const auto& i : interfaces) out += (out.empty() ? "" : ", ") + i.name;
-  return out.empty() ? "(none)" : out;
+  std::vector<std::string> names;
+  for (const auto& i : interfaces) names.push_back(i.name);
+  return names.empty() ? "(none)" : fmt::format("{}", fmt::join(names, ", "));
 }
 
 std::vector<AssignedAddress> parse_if_inet6(std::string_view text) {

@@ -17,9 +17,9 @@ namespace dualhttpd {
 namespace {
 
 std::string key_list(const std::vector<ConfigKey>& keys) {
-  std::string out;
-  for (const auto& k : keys) out += (out.empty() ? "" : ", ") + config_key_of(k.option);
-  return out;
+  std::vector<std::string> names;
+  for (const auto& k : keys) names.push_back(config_key_of(k.option));
+  return fmt::format("{}", fmt::join(names, ", "));
 }
 
 // Edit distance, to suggest the key that was meant.
@@ -118,13 +118,13 @@ std::string corrected(std::string_view key, ConfigKind kind, const toml::node& v
       if (text) return fmt::format("{} = [{}]", key, quoted(*text));
       const auto* array = value.as_array();
       if (!array) return {};
-      std::string items;
+      std::vector<std::string> items;
       for (const auto& item : *array) {
         const auto t = text_of(item);
         if (!t) return {};
-        items += (items.empty() ? "" : ", ") + quoted(*t);
+        items.push_back(quoted(*t));
       }
-      return fmt::format("{} = [{}]", key, items);
+      return fmt::format("{} = [{}]", key, fmt::join(items, ", "));
     }
   }
   return {};

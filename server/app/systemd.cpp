@@ -60,9 +60,9 @@ bool notify_systemd(const std::string& state) {
 }
 
 std::string ready_state(const std::string& root, const std::vector<Listener>& listeners) {
-  std::string names;
-  for (const auto& l : listeners) names += (names.empty() ? "" : ", ") + l.spec.to_string();
-  return fmt::format("READY=1\nSTATUS=serving {} on {}", root, names);
+  std::vector<std::string> names;
+  for (const auto& l : listeners) names.push_back(l.spec.to_string());
+  return fmt::format("READY=1\nSTATUS=serving {} on {}", root, fmt::join(names, ", "));
 }
 
 }  // namespace dualhttpd

@@ -69,4 +69,12 @@ std::string directory_url(std::string_view relative) {
   return url;
 }
 
+std::string url_host(std::string_view literal) {
+  if (literal.find(':') == std::string_view::npos) return std::string(literal);
+  std::string out = "[";
+  out += literal;
+  out += ']';
+  return out;
+}
+
 }  // namespace dualhttpd

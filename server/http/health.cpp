@@ -12,10 +12,6 @@ std::string json_or_null(std::string_view s) {
   return s.empty() ? "null" : json_quote(s);
 }
 
-std::string bracketed(const std::string& address, const std::string& family) {
-  return family == "ipv6" ? "[" + address + "]" : address;
-}
-
 }  // namespace
 
 std::string health_json(const HealthView& v) {
@@ -32,7 +28,7 @@ std::string health_text(const HealthView& v) {
   const auto local_family = v.client_mapped ? std::string("ipv4") : v.family;
   return fmt::format("ok: {} port {}{} reached {}:{}{} over {} (dualhttpd {}, up {} s)\n",
                      v.client_address, v.client_port, v.client_mapped ? " (IPv4-mapped)" : "",
-                     bracketed(v.local_address, v.family), v.local_port,
+                     url_host(v.local_address), v.local_port,
                      v.interface.empty() ? "" : " on " + v.interface,
                      local_family == "ipv6" ? "IPv6" : "IPv4", DUALHTTPD_VERSION, v.uptime_s);
 }

@@ -1,5 +1,7 @@
 #include "dualhttpd/listen/bind_diagnosis.hpp"
 
+#include "dualhttpd/base/escaping.hpp"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -15,21 +17,21 @@ Problem may_resolve(Problem p) {
 }
 
 std::string address_list(const MachineSnapshot& machine, Family family) {
-  std::string out;
+  std::vector<std::string> texts;
   for (const auto& a : machine.addresses) {
     if (a.address.family != family) continue;
     auto text = a.address.to_string();
     if (family == Family::ipv6 && a.address.is_link_local()) text += "%" + a.ifname;
-    out += (out.empty() ? "" : ", ") + text + (a.usable() ? "" : " (not usable yet)");
+    texts.push_back(text + (a.usable() ? "" : " (not usable yet)"));
   }
-  return out.empty() ? "none" : out;
+  return texts.empty() ? "none" : fmt::format("{}", fmt::join(texts, ", "));
 }
 
 std::string v6_disabled_interfaces(const MachineSnapshot& machine) {
-  std::string out;
+  std::vector<std::string> names;
   for (const auto& i : machine.interfaces)
-    if (i.ipv6_disabled) out += (out.empty() ? "" : ", ") + i.name;
-  return out;
+    if (i.ipv6_disabled) names.push_back(i.name);
+  return fmt::format("{}", fmt::join(names, ", "));
 }
 
 Problem tentative(const Listener& l, const AssignedAddress& a) {
@@ -100,11 +102,10 @@ Problem not_assigned(const Listener& l, const MachineSnapshot& machine) {
 }
 
 Problem on_other_interface(const Listener& l, const MachineSnapshot& machine) {
-  std::string where, forms;
-  for (const auto& alt : zoned_alternatives(l.spec, machine))
-    forms += (forms.empty() ? "" : " or ") + alt;
-  for (const auto* h : machine.holders(l.spec.address))
-    where += (where.empty() ? "" : ", ") + h->ifname;
+  const auto forms = fmt::format("{}", fmt::join(zoned_alternatives(l.spec, machine), " or "));
+  std::vector<std::string> holders;
+  for (const auto* h : machine.holders(l.spec.address)) holders.push_back(h->ifname);
+  const auto where = fmt::format("{}", fmt::join(holders, ", "));
   return {l.spec.text,
           fmt::format("{} is not on {}; it is on {} ({})", l.spec.address.to_string(), l.ifname,
                       where, errno_text(EADDRNOTAVAIL)),
@@ -137,11 +138,10 @@ Problem address_in_use(const Listener& l, const std::optional<PortOwner>& owner)
   const std::string who = owner ? fmt::format("{} (pid {}) holds it", owner->command, owner->pid)
                                 : "this process cannot see which program holds it";
   const auto& a = l.spec.address;
-  const auto where = a.is_unspecified()         ? fmt::format("every {} address ({})",
+  const auto where = a.is_unspecified() ? fmt::format("every {} address ({})",
                                                       a.family == Family::ipv6 ? "IPv6" : "IPv4",
                                                       a.family == Family::ipv6 ? "[::]" : "0.0.0.0")
-                     : a.family == Family::ipv6 ? fmt::format("[{}]", a.to_string())
-                                                : a.to_string();
+                                        : url_host(a.to_string());
   return {l.spec.text,
           fmt::format("port {} is already in use on {}: {} ({})", port, where, who,
                       errno_text(EADDRINUSE)),

@@ -1,5 +1,7 @@
 #include "dualhttpd/listen/inherited_listeners.hpp"
 
+#include "dualhttpd/base/escaping.hpp"
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <systemd/sd-daemon.h>
@@ -62,8 +64,7 @@ std::string refusal(int fd, int domain) {
 Listener describe(tcp::acceptor& acceptor, const MachineSnapshot& machine) {
   const auto endpoint = acceptor.local_endpoint();
   const auto address = endpoint.address();
-  const auto text = address.is_v6() ? fmt::format("[{}]:{}", address.to_string(), endpoint.port())
-                                    : fmt::format("{}:{}", address.to_string(), endpoint.port());
+  const auto text = fmt::format("{}:{}", url_host(address.to_string()), endpoint.port());
   Listener listener;
   if (const auto parsed = parse_listen_spec(text); parsed.ok()) {
     const auto plan = plan_listeners(parsed.specs, machine, false);

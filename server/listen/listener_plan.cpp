@@ -33,10 +33,10 @@ std::string holder_names(const std::vector<const AssignedAddress*>& holders) {
 }
 
 std::string link_locals_here(const MachineSnapshot& machine) {
-  std::string out;
+  std::vector<std::string> zoned;
   for (const auto* a : machine.addresses_of(Family::ipv6, true))
-    out += (out.empty() ? "" : ", ") + a->address.to_string() + "%" + a->ifname;
-  return out.empty() ? "none" : out;
+    zoned.push_back(a->address.to_string() + "%" + a->ifname);
+  return zoned.empty() ? "none" : fmt::format("{}", fmt::join(zoned, ", "));
 }
 
 Problem missing_zone(const ListenSpec& spec, const MachineSnapshot& machine) {

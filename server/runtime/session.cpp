@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "dualhttpd/base/escaping.hpp"
 #include "dualhttpd/http/connection_info.hpp"
 #include "dualhttpd/http/request_checks.hpp"
 #include "dualhttpd/runtime/worker.hpp"
@@ -229,9 +230,8 @@ std::string Session::hand_typed_request() const {
   const auto local = socket_.local_endpoint(ec);
   auto host = local.address().to_string();
   if (local.address().is_v6()) host = host.substr(0, host.find('%'));
-  const auto authority = local.address().is_v6() ? "[" + host + "]" : host;
-  return fmt::format("printf 'GET / HTTP/1.1\\r\\nHost: {}:{}\\r\\n\\r\\n' | nc {} {}", authority,
-                     local.port(), host, local.port());
+  return fmt::format("printf 'GET / HTTP/1.1\\r\\nHost: {}:{}\\r\\n\\r\\n' | nc {} {}",
+                     url_host(host), local.port(), host, local.port());
 }
 
 HealthView Session::health_view() const {

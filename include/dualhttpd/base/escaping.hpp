@@ -25,6 +25,10 @@ std::string html_escape(std::string_view s);
 // section 4.2), which for "javascript:..." runs script.
 std::string percent_encode_segment(std::string_view s);
 
+// An IP literal (with its zone, if any) as the host of a URL or an endpoint: IPv6 in brackets
+// (RFC 3986 section 3.2.2), IPv4 and names as they are. "[2001:db8::24]", "192.0.2.24".
+std::string url_host(std::string_view literal);
+
 // The absolute path of a directory below the docroot, "/a/b%20c/" for "a/b c": exactly one
 // leading '/', each segment encoded. Nothing in it can name another host ("//host",
 // "/\host") or a scheme.
