@@ -18,6 +18,7 @@ namespace {
 
 std::string key_list(const std::vector<ConfigKey>& keys) {
   std::vector<std::string> names;
+  names.reserve(keys.size());
   for (const auto& k : keys) names.push_back(config_key_of(k.option));
   return fmt::format("{}", fmt::join(names, ", "));
 }

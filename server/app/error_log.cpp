@@ -57,7 +57,7 @@ std::shared_ptr<ReopenableFileSink> g_file_sink;
 
 }  // namespace
 
-std::string open_error_log(const std::string& target, const std::string& level) {
+Result<> open_error_log(const std::string& target, const std::string& level) {
   try {
     spdlog::sink_ptr sink;
     if (target == "-") {
@@ -73,9 +73,9 @@ std::string open_error_log(const std::string& target, const std::string& level) 
     spdlog::set_default_logger(logger);
     return {};
   } catch (const spdlog::spdlog_ex& e) {
-    return format_diagnostic({"cannot open the error log " + target, e.what(),
-                              "name a file in a directory this user may write (--error-log "
-                              "FILE), or --error-log - for standard error"});
+    return Diagnostic{"cannot open the error log " + target, e.what(),
+                      "name a file in a directory this user may write (--error-log "
+                      "FILE), or --error-log - for standard error"};
   }
 }
 
@@ -85,10 +85,10 @@ void copy_to_error_log_file(spdlog::level::level_enum level, std::string_view te
   spdlog::log(level, "{}", text);
 }
 
-std::string reopen_error_log() {
+Result<> reopen_error_log() {
   if (!g_file_sink) return {};
   if (auto err = g_file_sink->reopen(); !err.empty())
-    return "cannot reopen error log: " + err + "; still writing to the file it was";
+    return Diagnostic{"cannot reopen error log: " + err + "; still writing to the file it was"};
   return {};
 }
 

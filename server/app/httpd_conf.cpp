@@ -193,7 +193,9 @@ class Reader {
     std::error_code ec;
     if (fs::is_directory(pattern, ec)) pattern += "/*";
     glob_t matches{};
-    const int result = ::glob(pattern.c_str(), 0, nullptr, &matches);
+    // glob(3) is not thread-safe; the configuration is read before any thread starts.
+    const int result =
+        ::glob(pattern.c_str(), 0, nullptr, &matches);  // NOLINT(concurrency-mt-unsafe)
     std::vector<std::string> files(matches.gl_pathv, matches.gl_pathv + matches.gl_pathc);
     ::globfree(&matches);
     if (result != 0 && !optional)

@@ -65,16 +65,17 @@ std::string plan_run_as(const std::string& user, bool given, RunAs& out) {
   return {};
 }
 
-std::string drop_root(const RunAs& run_as) {
+Result<> drop_root(const RunAs& run_as) {
   if (!run_as.drop) return {};
+  const auto failed = [](std::string what) { return Diagnostic{"cannot give up root: " + what}; };
   const auto& groups = run_as.groups;
   if (::setgroups(groups.size(), groups.data()) != 0)
-    return fmt::format("setgroups for {}: {}", run_as.name, ::strerrordesc_np(errno));
+    return failed(fmt::format("setgroups for {}: {}", run_as.name, ::strerrordesc_np(errno)));
   if (::setgid(run_as.gid) != 0)
-    return fmt::format("setgid({}): {}", run_as.gid, ::strerrordesc_np(errno));
+    return failed(fmt::format("setgid({}): {}", run_as.gid, ::strerrordesc_np(errno)));
   if (::setuid(run_as.uid) != 0)
-    return fmt::format("setuid({}): {}", run_as.uid, ::strerrordesc_np(errno));
-  if (::setuid(0) == 0) return "root could be taken back after setuid: refusing to serve";
+    return failed(fmt::format("setuid({}): {}", run_as.uid, ::strerrordesc_np(errno)));
+  if (::setuid(0) == 0) return failed("root could be taken back after setuid: refusing to serve");
   return {};
 }
 
@@ -82,8 +83,8 @@ bool could_open_directory_as(const RunAs& run_as, const std::string& path) {
   const pid_t child = ::fork();
   if (child < 0) return false;
   if (child == 0) {
-    const bool opened =
-        drop_root(run_as).empty() && ::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC) >= 0;
+    const bool opened = drop_root(run_as).has_value() &&
+                        ::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC) >= 0;
     ::_exit(opened ? 0 : 1);
   }
   int status = 0;

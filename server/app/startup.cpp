@@ -149,20 +149,20 @@ std::string health_shadow_warning(const Options& o, const Setup& setup) {
 // Started as root: the helper that opens the logs and the docroot again later keeps root,
 // the server gives it up. The docroot is the helper's only when the user served as could not
 // open its path (a parent directory closed to it); with no log file either, there is no
-// helper. Returns "" or why it cannot serve.
-std::string give_up_root(const Options& o, const Setup& setup) {
+// helper.
+Result<> give_up_root(const Options& o, const Setup& setup) {
   if (setup.run_as.drop) {
     auto& opener = file_opener();
     if (names_a_file(o.access_log)) opener.allow(o.access_log, FileOpener::Kind::append);
     if (o.error_log != "-") opener.allow(o.error_log, FileOpener::Kind::append);
     if (!could_open_directory_as(setup.run_as, setup.root_path))
       opener.allow(setup.root_path, FileOpener::Kind::directory);
-    if (auto err = opener.start_helper(); !err.empty())
+    if (auto helper = opener.start_helper(); !helper)
       spdlog::warn(
           "cannot start the helper that opens the logs and the docroot again ({}): "
           "after SIGHUP they are opened as {}",
-          err, setup.run_as.name);
-    if (auto err = drop_root(setup.run_as); !err.empty()) return "cannot give up root: " + err;
+          format_diagnostic(helper.error(), false), setup.run_as.name);
+    if (auto dropped = drop_root(setup.run_as); !dropped) return dropped;
     spdlog::info("started as root: serving as {}", describe_run_as(setup.run_as));
   } else {
     spdlog::info("serving as {}", describe_run_as(setup.run_as));
@@ -181,12 +181,12 @@ int serve(const Options& o, OpenListeners opened, Setup setup,
     spdlog::info("configuration from {}", o.config);
   if (!setup.mime_warning.empty()) spdlog::warn("{}", setup.mime_warning);
   AccessLog access_log(o.access_log);
-  if (auto err = access_log.reopen(); !err.empty()) {
-    fmt::print(stderr, "dualhttpd: {}\n", err);
+  if (auto opened_log = access_log.reopen(); !opened_log) {
+    fmt::print(stderr, "dualhttpd: {}", format_diagnostic(opened_log.error()));
     return exit_usage;
   }
-  if (auto err = give_up_root(o, setup); !err.empty()) {
-    spdlog::critical("{}", err);
+  if (auto served_as = give_up_root(o, setup); !served_as) {
+    spdlog::critical("{}", format_diagnostic(served_as.error(), false));
     return exit_runtime_error;
   }
   if (auto warning = health_shadow_warning(o, setup); !warning.empty()) spdlog::warn("{}", warning);
@@ -207,8 +207,8 @@ int serve(const Options& o, OpenListeners opened, Setup setup,
   spdlog::info("serving {} with {} thread{}", root_path, threads, threads == 1 ? "" : "s");
   ServerEvents events;
   events.reopen_logs = [&access_log, &docroot] {
-    for (const auto& err : {reopen_error_log(), access_log.reopen()})
-      if (!err.empty()) spdlog::error("{}", err);
+    for (const auto& reopened : {reopen_error_log(), access_log.reopen()})
+      if (!reopened) spdlog::error("{}", format_diagnostic(reopened.error(), false));
     docroot->reopen();
   };
   events.stopping = [] { notify_systemd("STOPPING=1\nSTATUS=stopping"); };
@@ -268,8 +268,8 @@ int run(const Options& o) {
   // sendfile(2) has no MSG_NOSIGNAL: a client that goes away must not kill the process.
   std::signal(SIGPIPE, SIG_IGN);
   raise_fd_limit();
-  if (auto err = open_error_log(o.error_log, o.log_level); !err.empty()) {
-    fmt::print(stderr, "dualhttpd: {}", err);
+  if (auto opened_log = open_error_log(o.error_log, o.log_level); !opened_log) {
+    fmt::print(stderr, "dualhttpd: {}", format_diagnostic(opened_log.error()));
     return exit_usage;
   }
 

@@ -129,7 +129,8 @@ UserEntry apart(const std::function<UserEntry()>& look_up) {
 UserEntry user_named(const std::string& name, bool with_groups) {
   return apart([&] {
     errno = 0;
-    const passwd* pw = ::getpwnam(name.c_str());
+    // In the child apart() forks, which has one thread.
+    const passwd* pw = ::getpwnam(name.c_str());  // NOLINT(concurrency-mt-unsafe)
     auto entry = from_passwd(pw, pw ? 0 : errno);
     if (entry.found && with_groups) entry.groups = groups_of(entry.name, entry.gid);
     return entry;
@@ -139,7 +140,7 @@ UserEntry user_named(const std::string& name, bool with_groups) {
 UserEntry user_with_id(uid_t uid) {
   auto entry = apart([uid] {
     errno = 0;
-    const passwd* pw = ::getpwuid(uid);
+    const passwd* pw = ::getpwuid(uid);  // NOLINT(concurrency-mt-unsafe): in apart()'s child
     return from_passwd(pw, pw ? 0 : errno);
   });
   if (!entry.found) {

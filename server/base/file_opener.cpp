@@ -100,19 +100,19 @@ void FileOpener::allow(const std::string& path, Kind kind) {
   allowed_.push_back({path, kind});
 }
 
-std::string FileOpener::start_helper() {
+Result<> FileOpener::start_helper() {
   std::lock_guard lock(mutex_);
   if (allowed_.empty() || helper_) return {};
   int pair[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
-    return std::string("socketpair: ") + ::strerrordesc_np(errno);
+    return Diagnostic{std::string("socketpair: ") + ::strerrordesc_np(errno)};
   const pid_t parent = ::getpid();
   const pid_t child = ::fork();
   if (child < 0) {
     const int error = errno;
     ::close(pair[0]);
     ::close(pair[1]);
-    return std::string("fork: ") + ::strerrordesc_np(error);
+    return Diagnostic{std::string("fork: ") + ::strerrordesc_np(error)};
   }
   if (child == 0) {
     // The helper: dies with the server, holds nothing but its socket.

@@ -94,7 +94,7 @@ AccessLog::~AccessLog() {
     if (fd >= 0) ::close(fd);
 }
 
-std::string AccessLog::reopen() {
+Result<> AccessLog::reopen() {
   if (!enabled()) return {};
   if (target_ == "-") {  // standard output stays what it is
     std::lock_guard lock(output_mutex_);
@@ -103,8 +103,8 @@ std::string AccessLog::reopen() {
   const int fd = target_ == "-" ? ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3)
                                 : file_opener().open(target_, FileOpener::Kind::append);
   if (fd < 0)
-    return fmt::format("cannot open access log {}: {}", target_,
-                       ::strerrordesc_np(target_ == "-" ? errno : -fd));
+    return Diagnostic{fmt::format("cannot open access log {}: {}", target_,
+                                  ::strerrordesc_np(target_ == "-" ? errno : -fd))};
   Output out{fd};
   struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode)) {

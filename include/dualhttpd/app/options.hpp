@@ -39,7 +39,7 @@ struct Options {
   std::size_t limit_request_field_size = 8190;
   std::size_t limit_request_fields = 100;
   std::uint32_t limit_request_head = 32 * 1024;
-  std::uint64_t limit_request_body = 64 * 1024;
+  std::uint64_t limit_request_body = std::uint64_t{64} * 1024;
   unsigned max_keepalive_requests = 100;
   std::size_t max_connections = 10000;
 };

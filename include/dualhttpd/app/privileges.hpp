@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "dualhttpd/base/diagnostic.hpp"
+
 namespace dualhttpd {
 
 struct RunAs {
@@ -26,8 +28,7 @@ constexpr const char* default_user = "nobody";
 std::string plan_run_as(const std::string& user, bool given, RunAs& out);
 
 // Gives up root: the user's supplementary groups, its group, then its user ID, for good.
-// Returns "" or what failed.
-std::string drop_root(const RunAs& run_as);
+Result<> drop_root(const RunAs& run_as);
 
 // Whether `run_as` could open the directory `path` itself (found out in a child process that
 // becomes that user), so that no helper needs to keep root's rights to open it again.

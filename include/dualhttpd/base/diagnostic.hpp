@@ -3,6 +3,8 @@
 // plain words, and what to type instead. One type, one formatter.
 #pragma once
 
+#include <boost/system/result.hpp>
+
 #include <string>
 #include <vector>
 
@@ -15,11 +17,16 @@ enum class DiagnosticKind {
 };
 
 struct Diagnostic {
-  std::string subject;  // "cannot open the access log /var/log/x.log"
-  std::string cause;    // empty when the subject says it all
-  std::string fix;      // empty when there is nothing to type
+  std::string subject;     // "cannot open the access log /var/log/x.log"
+  std::string cause = {};  // empty when the subject says it all
+  std::string fix = {};    // empty when there is nothing to type
   DiagnosticKind kind = DiagnosticKind::config;
 };
+
+// What a step that can fail returns: its value (none for Result<>), or the diagnostic that
+// says why it failed.
+template <class T = void>
+using Result = boost::system::result<T, Diagnostic>;
 
 // "SUBJECT\n  cause: CAUSE\n  fix:   FIX\n", a line left out when it would be empty;
 // `final_newline` false for a log line, which ends by itself.

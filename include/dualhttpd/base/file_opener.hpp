@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "dualhttpd/base/diagnostic.hpp"
 #include "dualhttpd/base/unique_fd.hpp"
 
 namespace dualhttpd {
@@ -26,7 +27,7 @@ class FileOpener {
   // Names a path that may be opened again later; before start_helper().
   void allow(const std::string& path, Kind kind);
   // Forks the helper (call it before giving up root). Returns "" or what went wrong.
-  std::string start_helper();
+  Result<> start_helper();
   // Opens a path: an allowed one through the helper when there is one, any other in this
   // process. Returns the descriptor or -errno.
   int open(const std::string& path, Kind kind);

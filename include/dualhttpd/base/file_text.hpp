@@ -9,7 +9,7 @@
 
 namespace dualhttpd {
 
-constexpr std::size_t max_text_file_bytes = 4 * 1024 * 1024;
+constexpr std::size_t max_text_file_bytes = std::size_t{4} << 20;
 
 // The file's bytes, or nullopt with the reason in `why` when given ("No such file or
 // directory", "it is a FIFO (named pipe), not a regular file", "it holds more than ...").

@@ -35,8 +35,8 @@ struct CachedFile {
 class FileCache {
  public:
   using Clock = std::chrono::steady_clock;
-  static constexpr std::uint64_t max_file_bytes = 32 * 1024;
-  static constexpr std::uint64_t max_total_bytes = 8 << 20;
+  static constexpr std::uint64_t max_file_bytes = std::uint64_t{32} << 10;
+  static constexpr std::uint64_t max_total_bytes = std::uint64_t{8} << 20;
   static constexpr std::size_t max_entries = 4096;
   static constexpr std::chrono::seconds valid_for{1};
 

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "dualhttpd/base/diagnostic.hpp"
 #include "dualhttpd/http/http_date.hpp"
 
 namespace dualhttpd {
@@ -63,9 +64,9 @@ class AccessLog {
     std::shared_ptr<Buffer> buffer_;  // none when the log is off
   };
 
-  static constexpr std::size_t batch_bytes = 32 * 1024;        // wakes the writer
-  static constexpr std::size_t max_buffered = 1024 * 1024;     // per thread
-  static constexpr std::size_t max_pending = 4 * 1024 * 1024;  // taken, not yet written
+  static constexpr std::size_t batch_bytes = std::size_t{32} << 10;  // wakes the writer
+  static constexpr std::size_t max_buffered = std::size_t{1} << 20;  // per worker
+  static constexpr std::size_t max_pending = std::size_t{4} << 20;   // taken, not yet written
 
   explicit AccessLog(std::string target);
   ~AccessLog();  // writes out what is buffered, waiting at most a second for a slow reader
@@ -73,9 +74,9 @@ class AccessLog {
   AccessLog& operator=(const AccessLog&) = delete;
 
   bool enabled() const { return target_ != "off"; }
-  // Opens (or reopens, after SIGHUP) the file; returns an error text or "". Lines logged
+  // Opens (or reopens, after SIGHUP) the file. Lines logged
   // until now still go to the file open until now; on failure it stays in use.
-  std::string reopen();
+  Result<> reopen();
   // A buffer of its own for a worker; its lines never interleave with another's.
   Writer writer();
   std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }

@@ -29,7 +29,9 @@ struct FileSpan {
 };
 
 // A body read from an open file: the spans, then `tail` (the closing multipart boundary).
-struct FileBody {
+// Its moves (and Reply's) cannot throw, though small_vector's are not marked noexcept: a
+// FileSpan moves without allocating.
+struct FileBody {  // NOLINT(bugprone-exception-escape)
   UniqueFd file;
   boost::container::small_vector<FileSpan, 1> spans;
   std::string tail;
@@ -42,7 +44,7 @@ struct SharedBody {
   std::shared_ptr<const RenderedFile> file;
 };
 
-struct Reply {
+struct Reply {  // NOLINT(bugprone-exception-escape): see FileBody
   http::status status = http::status::ok;
   // This reply's header lines, "Name: value\r\n" each. Date, Server, Connection and
   // Content-Length are not among them: render_head() adds those.

@@ -18,8 +18,8 @@ struct SessionLimits {
   std::size_t field_limit = 8190;             // one header field, name and value (431)
   std::uint32_t header_limit = 32 * 1024;     // the whole head (431)
   std::size_t field_count_limit = 100;        // number of header fields (431)
-  std::uint64_t body_limit = 64 * 1024;       // bodies on GET/HEAD are read and dropped (413)
-  unsigned max_requests = 100;                // per connection, then Connection: close
+  std::uint64_t body_limit = std::uint64_t{64} * 1024;  // bodies on GET/HEAD: read, dropped (413)
+  unsigned max_requests = 100;                          // per connection, then Connection: close
 
   // The most a connection buffers of what the client sent and was not parsed yet: the head
   // limit and a little more, so a head over its limit is answered 431 first. Chunk lines

@@ -21,7 +21,7 @@ struct WorkerState {
   AccessLog::Writer log;                 // its buffer in the access log
   OncePerSecond date{format_http_date};  // the Date header
   ExpendableSessions expendable;
-  std::array<char, 64 * 1024> drain{};  // what lingering sessions read and throw away
+  std::array<char, std::size_t{64} << 10> drain{};  // what lingering sessions read and throw away
 };
 
 class Worker {
