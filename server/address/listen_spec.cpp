@@ -1,14 +1,15 @@
 #include "dualhttpd/address/listen_spec.hpp"
 
-#include "dualhttpd/base/escaping.hpp"
-
 #include <arpa/inet.h>
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <optional>
+
+#include "dualhttpd/base/escaping.hpp"
 
 namespace dualhttpd {
 
@@ -63,7 +64,9 @@ std::optional<IpAddress> spelled_out_v4(std::string_view text) {
     if (text[i] == '0' && (i == 0 || text[i - 1] == '.') && text[i + 1] != '.') return std::nullopt;
   in_addr a{};
   if (::inet_aton(std::string(text).c_str(), &a) == 0) return std::nullopt;
-  return IpAddress::parse_v4(::inet_ntoa(a));
+  std::array<char, INET_ADDRSTRLEN> canonical{};
+  ::inet_ntop(AF_INET, &a, canonical.data(), canonical.size());
+  return IpAddress::parse_v4(canonical.data());
 }
 
 ListenParse single(std::string_view text, IpAddress address, std::string zone, std::uint16_t port) {

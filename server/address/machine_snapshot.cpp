@@ -46,6 +46,7 @@ std::vector<const AssignedAddress*> MachineSnapshot::addresses_of(Family family,
 
 std::string MachineSnapshot::interface_names() const {
   std::vector<std::string> names;
+  names.reserve(interfaces.size());
   for (const auto& i : interfaces) names.push_back(i.name);
   return names.empty() ? "(none)" : fmt::format("{}", fmt::join(names, ", "));
 }

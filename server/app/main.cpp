@@ -33,6 +33,9 @@ int stopped(const char* what, int code) {
 
 }  // namespace
 
+// All is caught; only stopped()'s own formatting could throw (out of memory), and then
+// terminating is what is left to do.
+// NOLINTNEXTLINE(bugprone-exception-escape)
 int main(int argc, char** argv) {
   // Line by line, so that piped (2>&1 | less, a CI log) the ok: lines on standard output and
   // the problems on standard error come in the order they were written.

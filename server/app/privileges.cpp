@@ -67,7 +67,9 @@ std::string plan_run_as(const std::string& user, bool given, RunAs& out) {
 
 Result<> drop_root(const RunAs& run_as) {
   if (!run_as.drop) return {};
-  const auto failed = [](std::string what) { return Diagnostic{"cannot give up root: " + what}; };
+  const auto failed = [](const std::string& what) {
+    return Diagnostic{"cannot give up root: " + what};
+  };
   const auto& groups = run_as.groups;
   if (::setgroups(groups.size(), groups.data()) != 0)
     return failed(fmt::format("setgroups for {}: {}", run_as.name, ::strerrordesc_np(errno)));

@@ -25,7 +25,7 @@ const Libsystemd& libsystemd() {
     Libsystemd l;
     void* library = ::dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
     if (!library) {
-      const char* why = ::dlerror();
+      const char* why = ::dlerror();  // NOLINT(concurrency-mt-unsafe): once, in a static's init
       spdlog::warn(
           "systemd started dualhttpd (NOTIFY_SOCKET or LISTEN_FDS is set), but libsystemd cannot "
           "be loaded ({}): readiness and inherited sockets are ignored; install libsystemd0",
@@ -41,8 +41,10 @@ const Libsystemd& libsystemd() {
 
 }  // namespace
 
+// The environment is read while nothing changes it: sd_listen_fds(1) unsets its variables at
+// start-up, before any other thread runs, and nothing sets one later.
 int systemd_listen_fds() {
-  if (!std::getenv("LISTEN_FDS")) return 0;
+  if (!std::getenv("LISTEN_FDS")) return 0;  // NOLINT(concurrency-mt-unsafe)
   const auto listen_fds = libsystemd().listen_fds;
   // 1: the variables are removed, so a child process would not take the sockets too.
   const int n = listen_fds ? listen_fds(1) : 0;
@@ -51,7 +53,7 @@ int systemd_listen_fds() {
 }
 
 bool notify_systemd(const std::string& state) {
-  if (!std::getenv("NOTIFY_SOCKET")) return false;
+  if (!std::getenv("NOTIFY_SOCKET")) return false;  // NOLINT(concurrency-mt-unsafe): see above
   const auto notify = libsystemd().notify;
   if (!notify) return false;
   const int result = notify(0, state.c_str());
@@ -61,6 +63,7 @@ bool notify_systemd(const std::string& state) {
 
 std::string ready_state(const std::string& root, const std::vector<Listener>& listeners) {
   std::vector<std::string> names;
+  names.reserve(listeners.size());
   for (const auto& l : listeners) names.push_back(l.spec.to_string());
   return fmt::format("READY=1\nSTATUS=serving {} on {}", root, fmt::join(names, ", "));
 }

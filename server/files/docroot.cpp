@@ -105,7 +105,8 @@ std::vector<DirectoryEntry> list_beneath(const DocrootDir& root, const std::stri
     return entries;
   }
   const auto prefix = relative.empty() ? std::string() : relative + "/";
-  while (const dirent* entry = ::readdir(dir.get())) {
+  // readdir(3) is safe on a stream no other thread reads (glibc; readdir_r is deprecated).
+  while (const dirent* entry = ::readdir(dir.get())) {  // NOLINT(concurrency-mt-unsafe)
     const std::string name = entry->d_name;
     if (name.front() == '.') continue;  // hidden, as most of them are refused when asked for
     // O_PATH: only to learn where the name leads; nothing (a FIFO, a device) is opened.

@@ -25,6 +25,7 @@ std::string join_or(const std::vector<std::string>& items) {
 
 std::string holder_names(const std::vector<const AssignedAddress*>& holders) {
   std::vector<std::string> names;
+  names.reserve(holders.size());
   for (const auto* h : holders) names.push_back(h->ifname);
   std::string out;
   for (std::size_t i = 0; i < names.size(); ++i)

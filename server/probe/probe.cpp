@@ -95,7 +95,8 @@ struct HttpOutcome {
 };
 
 constexpr std::uint32_t max_head_bytes = 16 * 1024;
-constexpr std::uint64_t max_body_bytes = 1024 * 1024;  // more is not read: the status is known
+constexpr std::uint64_t max_body_bytes = std::uint64_t{1}
+                                         << 20;  // more is not read: the status is known
 
 // What a failed read means, in the words of what the server did wrong.
 std::string explain_read_error(const boost::system::error_code& ec) {

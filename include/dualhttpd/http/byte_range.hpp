@@ -25,7 +25,9 @@ enum class RangeVerdict {
 
 using ByteRanges = boost::container::small_vector<ByteRange, 1>;
 
-struct RangeDecision {
+// Its moves cannot throw (a ByteRange is two integers), though small_vector's are not marked
+// noexcept.
+struct RangeDecision {  // NOLINT(bugprone-exception-escape)
   RangeVerdict verdict = RangeVerdict::ignore;
   ByteRanges ranges;  // partial: in request order, overlapping and adjacent ones joined
 };
