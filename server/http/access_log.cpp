@@ -175,7 +175,7 @@ void AccessLog::wake_writer() {
   wake_.notify_one();
 }
 
-// Moves what the threads buffered to pending_, as much as it may hold.
+// Moves what the workers buffered to pending_, as much as it may hold.
 void AccessLog::collect() {
   std::vector<std::shared_ptr<Buffer>> buffers;
   {

@@ -35,7 +35,7 @@ Session::Session(Socket socket, const SessionContext& context, WorkerState& work
     : socket_(std::move(socket)),
       context_(context),
       worker_(worker),
-      timer_(socket_.get_executor()),
+      deadline_(socket_.get_executor()),
       buffer_(context.limits.read_buffer_limit()) {}
 
 Session::~Session() {
@@ -72,30 +72,12 @@ void Session::close() {
   phase_ = Phase::closed;
   beast::error_code ignored;
   socket_.close(ignored);
-  timer_.cancel();  // the pending wait no longer keeps the session alive
+  deadline_.cancel();  // the pending wait no longer keeps the session alive
 }
 
-// Our own timer rather than Beast's stream timeout, so that a timeout can still be answered
-// (408) before closing; on expiry it cancels what the socket waits for.
-void Session::set_deadline(Clock::duration timeout) {
-  timed_out_ = false;
-  deadline_ = Clock::now() + timeout;
-  if (timer_waiting_ && timer_expiry_ <= deadline_) return;
-  wait_for_deadline();
-}
-
-void Session::wait_for_deadline() {
-  timer_expiry_ = deadline_;
-  timer_waiting_ = true;
-  timer_.expires_at(deadline_);  // ends a wait in progress: its handler sees the error
-  timer_.async_wait(beast::bind_front_handler(&Session::on_deadline, shared_from_this()));
-}
-
-void Session::on_deadline(beast::error_code ec) {
-  if (ec || phase_ == Phase::closed) return;  // replaced by a newer wait, or the session is over
-  timer_waiting_ = false;
-  if (Clock::now() < deadline_) return wait_for_deadline();
-  timed_out_ = true;
+// The deadline passed: what the socket waits for ends, and its handler sees why.
+void Session::deadline_passed() {
+  if (phase_ == Phase::closed) return;
   beast::error_code ignored;
   socket_.cancel(ignored);
 }
@@ -126,15 +108,11 @@ void Session::read_head() {
 // (RFC 9110 section 10.1.1) and the connection closes, the body drained by the lingering close.
 void Session::on_head(beast::error_code ec, std::size_t) {
   unlink_expendable();
-  body_unread_ = false;
   if (ec && retry_head(ec)) return read_head();
   if (ec || parser_->is_done()) return answer(ec);
   const auto length = parser_->content_length();
   const bool body_here = length && *length <= buffer_.size();
-  if (expects_continue(parser_->get().base()) && !body_here) {
-    body_unread_ = true;
-    return answer(ec);
-  }
+  if (expects_continue(parser_->get().base()) && !body_here) return answer(ec, true);
   read_body();
 }
 
@@ -165,9 +143,10 @@ void Session::on_body(beast::error_code ec, std::size_t) {
   answer(ec);
 }
 
-// The request has been read, or reading it failed: the protocol's checks, then the route.
-void Session::answer(beast::error_code ec) {
-  if (ec == net::error::operation_aborted && timed_out_ && parser_->got_some())
+// The request has been read (`body_unread`: all but the body it announced), or reading it
+// failed: the protocol's checks, then the route.
+void Session::answer(beast::error_code ec, bool body_unread) {
+  if (ec == net::error::operation_aborted && deadline_.passed() && parser_->got_some())
     return refuse_and_close(http::status::request_timeout);  // slowloris: 408, then close
   if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
       ec == net::error::connection_reset || ec == net::error::eof)
@@ -199,10 +178,13 @@ void Session::answer(beast::error_code ec) {
     user_agent_ = request[http::field::user_agent];
   }
   // A client that said it closes and sent nothing more needs no lingering close.
-  client_closes_ = !request.keep_alive() && !body_unread_;
-  send(route(request.base()), request.keep_alive() && !body_unread_ && !stopping_ &&
-                                  requests_ < context_.limits.max_requests &&
-                                  context_.limits.keepalive_timeout.count() > 0);
+  const bool keep_alive = request.keep_alive() && !body_unread && !stopping_ &&
+                          requests_ < context_.limits.max_requests &&
+                          context_.limits.keepalive_timeout.count() > 0;
+  const auto after = keep_alive                              ? After::next_request
+                     : !request.keep_alive() && !body_unread ? After::close
+                                                             : After::linger;
+  send(route(request.base()), after);
 }
 
 // Who answers: the server itself (OPTIONS *), the health endpoint, or the files.
@@ -215,12 +197,11 @@ Reply Session::route(const http::request_header<>& request) {
 
 void Session::refuse_and_close(http::status status, std::string_view detail) {
   request_line_ = "-";
-  client_closes_ = false;
   referer_ = {};
   user_agent_ = {};
   auto reply = error_reply(status, detail);
   reply.close_after = true;
-  send(std::move(reply), false);
+  send(std::move(reply), After::linger);
 }
 
 // A request line for this very server, to type by hand: what a 400 for a malformed line
@@ -241,14 +222,17 @@ HealthView Session::health_view() const {
   return view;
 }
 
-void Session::send(Reply reply, bool keep_alive) {
+void Session::send(Reply reply, After after) {
   phase_ = Phase::writing;
   reply_ = std::move(reply);
   body_bytes_ = reply_.body_bytes();
   next_span_ = 0;
-  keep_alive_ = keep_alive && !reply_.close_after && !status_drops_connection(reply_.status);
+  // After an answer that says the request stream cannot be trusted, the connection ends.
+  const bool untrusted = reply_.close_after || status_drops_connection(reply_.status);
+  after_ = after == After::next_request && untrusted ? After::linger : after;
+  const bool keep_alive = after_ == After::next_request;
   const bool old_client = parser_ && parser_->is_header_done() && parser_->get().version() < 11;
-  const std::string_view connection = !keep_alive_ ? "close" : old_client ? "keep-alive" : "";
+  const std::string_view connection = !keep_alive ? "close" : old_client ? "keep-alive" : "";
   head_.clear();
   render_head(head_, reply_, worker_.date.text(std::time(nullptr)), connection);
   set_deadline(context_.limits.write_timeout);
@@ -342,9 +326,9 @@ void Session::on_writable(beast::error_code ec) {
 void Session::finish_response() {
   log_request(static_cast<unsigned>(reply_.status));
   reply_ = Reply{};
-  if (!keep_alive_ || stopping_)
-    return client_closes_ && buffer_.size() == 0 ? close() : linger_close();
-  read_request();
+  if (after_ == After::next_request && !stopping_) return read_request();
+  if (after_ == After::close && buffer_.size() == 0) return close();
+  linger_close();
 }
 
 void Session::log_request(unsigned status) {

@@ -3,10 +3,9 @@
 // with IPv6 clients written without brackets, as httpd writes them.
 //
 // Lines are formatted once, straight into the buffer of the worker that served the request
-// (its Writer), and written out in
-// batches (as nginx's `access_log ... buffer=32k flush=1s`) by a background thread: when a
-// buffer holds 32 KiB, once a second, and when the log is destroyed. Lines of several threads
-// never interleave.
+// (its Writer), and written out in batches (as nginx's `access_log ... buffer=32k flush=1s`)
+// by a background thread: when a buffer holds 32 KiB, once a second, and when the log is
+// destroyed. Lines of several workers never interleave.
 #pragma once
 
 #include <atomic>

@@ -22,6 +22,7 @@
 #include "dualhttpd/http/health.hpp"
 #include "dualhttpd/http/reply.hpp"
 #include "dualhttpd/http/session_limits.hpp"
+#include "dualhttpd/runtime/deadline.hpp"
 #include "dualhttpd/runtime/net_types.hpp"
 #include "dualhttpd/runtime/sendfile_turns.hpp"
 #include "dualhttpd/runtime/session_registry.hpp"
@@ -64,16 +65,24 @@ class Session : public std::enable_shared_from_this<Session>, public ExpendableH
   void close();
 
  private:
+  friend class Deadline;
+
   enum class Phase {
     reading,    // waiting for a request (the first, or the next on a kept-alive connection)
     writing,    // answering one
     lingering,  // after the last response: reading what the client still sends, until it closes
     closed,
   };
+  // What follows the response being written.
+  enum class After {
+    next_request,  // keep-alive: read the next one
+    close,         // the client said it closes: close once the response is out (if it sent
+                   // nothing more)
+    linger,        // close after a lingering read of what the client still sends
+  };
 
-  void set_deadline(Clock::duration timeout);
-  void wait_for_deadline();
-  void on_deadline(beast::error_code ec);
+  void set_deadline(Clock::duration timeout) { deadline_.set(timeout, *this); }
+  void deadline_passed();
 
   void read_request();
   void read_head();
@@ -81,13 +90,13 @@ class Session : public std::enable_shared_from_this<Session>, public ExpendableH
   bool retry_head(const beast::error_code& ec);
   void read_body();
   void on_body(beast::error_code ec, std::size_t bytes);
-  void answer(beast::error_code ec);
+  void answer(beast::error_code ec, bool body_unread = false);
   Reply route(const http::request_header<>& request);
   void refuse_and_close(http::status status, std::string_view detail = {});
   std::string hand_typed_request() const;
   HealthView health_view() const;
 
-  void send(Reply reply, bool keep_alive);
+  void send(Reply reply, After after);
   void write_head();
   void on_head_written(beast::error_code ec, std::size_t bytes);
   void send_body();
@@ -110,28 +119,18 @@ class Session : public std::enable_shared_from_this<Session>, public ExpendableH
   WorkerState& worker_;
   Phase phase_ = Phase::reading;
   bool stopping_ = false;  // the server is stopping: no request after the one in flight
-
-  // One timer for every timeout (header, keep-alive, write, linger). Moving the deadline
-  // later costs nothing: the pending wait ends at the old time, finds the new deadline and
-  // waits again. Only an earlier deadline restarts the wait.
-  Timer timer_;
-  Clock::time_point deadline_;
-  Clock::time_point timer_expiry_;  // when the pending wait ends, if timer_waiting_
-  bool timer_waiting_ = false;
-  bool timed_out_ = false;  // the deadline passed: what the socket waited for was cancelled
+  Deadline deadline_;
 
   // The request.
   beast::flat_buffer buffer_;  // at most limits.read_buffer_limit() bytes
   std::optional<http::request_parser<http::string_body>> parser_;
   unsigned requests_ = 0;
-  bool body_unread_ = false;               // answered after the head alone (Expect: 100-continue)
-  bool client_closes_ = false;             // it said Connection: close (or was HTTP/1.0)
   std::string request_line_;               // for the access log
   std::string_view referer_, user_agent_;  // in the parsed request
 
   // The response.
   Reply reply_;
-  bool keep_alive_ = false;
+  After after_ = After::linger;
   std::string head_;  // rendered; keeps its capacity, so a response allocates nothing here
   std::uint64_t body_bytes_ = 0;
   std::size_t next_span_ = 0;  // of a file body: how far sending has come
