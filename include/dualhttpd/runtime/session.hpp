@@ -4,9 +4,11 @@
 // A session runs on one worker's io_context (one thread): no strand, no locks.
 //
 // Each step of the exchange is an asynchronous pair, the step and its completion:
-//   read_head → on_head → [read_body → on_body] → answer
-//   write_head → on_head_written → [send_body ⇄ on_text_written / on_writable] → finish
+//   read_head → on_head → [read_body → on_body] → answer → route → send
+//   write_head → on_head_written → [send_body ⇄ on_text_written / on_writable]
+//     → finish_response → read_request, close, or linger_close
 //   linger_read → on_linger_read (after the last response)
+//   set_deadline → deadline_passed (every wait above is bounded by the one deadline)
 #pragma once
 
 #include <boost/beast/core/flat_buffer.hpp>
