@@ -126,9 +126,7 @@ Reply StaticHandler::handle(const http::request_header<>& request, FileState& st
       break;
   }
   if (method != http::verb::get && method != http::verb::head) return method_reply(method);
-  auto reply = serve_path(request, target, state);
-  if (method == http::verb::head) strip_body_for_head(reply);
-  return reply;
+  return serve_path(request, target, state);  // HEAD's body is dropped when it is sent
 }
 
 Reply StaticHandler::serve_path(const http::request_header<>& request, const MappedTarget& target,

@@ -225,13 +225,17 @@ HealthView Session::health_view() const {
 void Session::send(Reply reply, After after) {
   phase_ = Phase::writing;
   reply_ = std::move(reply);
+  const bool parsed = parser_ && parser_->is_header_done();
+  // No answer to HEAD carries a body, whoever made it (a refusal too): a kept-alive client
+  // would read it as the start of the next response (RFC 9110 section 9.3.2).
+  if (parsed && parser_->get().method() == http::verb::head) strip_body_for_head(reply_);
   body_bytes_ = reply_.body_bytes();
   next_span_ = 0;
   // After an answer that says the request stream cannot be trusted, the connection ends.
   const bool untrusted = reply_.close_after || status_drops_connection(reply_.status);
   after_ = after == After::next_request && untrusted ? After::linger : after;
   const bool keep_alive = after_ == After::next_request;
-  const bool old_client = parser_ && parser_->is_header_done() && parser_->get().version() < 11;
+  const bool old_client = parsed && parser_->get().version() < 11;
   const std::string_view connection = !keep_alive ? "close" : old_client ? "keep-alive" : "";
   head_.clear();
   render_head(head_, reply_, worker_.date.text(std::time(nullptr)), connection);

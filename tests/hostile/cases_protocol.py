@@ -140,3 +140,30 @@ def healthz_host(checks, work):
         checks.equal("--health-path off: the file is served", b"a file of the site\n", body_of(response))
         checks.equal("exit status after SIGTERM", 0, server.stop())
     os.remove(os.path.join(root, "healthz"))
+
+
+@case("head_without_body")
+def head_without_body(checks, work):
+    """No answer to HEAD carries a body (RFC 9110 section 9.3.2), refusals included: a kept-alive
+    client would read those bytes as the start of its next response"""
+    work.file("www/.env", "SECRET=1\n")
+    server = serve(checks, work)
+    if not server:
+        return
+    # (target, status): a refused name, a missing one, a directory without its slash, /healthz,
+    # an unsatisfiable range, the server itself, a target that is not a path.
+    for target, extra, status in [("/.env", "", 403), ("/missing", "", 404), ("/sub", "", 301),
+                                  ("/healthz", "", 200), ("/hello.txt", "Range: bytes=99-\r\n", 416),
+                                  ("*", "", 400), ("nopath", "", 400)]:
+        head = f"HEAD {target} HTTP/1.1\r\nHost: a\r\n{extra}\r\n"
+        then = "GET /hello.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+        response = exchange(server.port, head + then)
+        first, _, rest = response.partition(b"\r\n\r\n")
+        checks.equal(f"HEAD {target}: {status}", status, head_of(response)[0])
+        if status == 400:  # the connection closes after it: nothing may follow the head
+            checks.equal(f"HEAD {target}: nothing after the head", b"", rest)
+        else:
+            checks.that(f"HEAD {target}: the next response follows the head at once",
+                        rest.startswith(b"HTTP/1.1 200 OK\r\n") and rest.endswith(b"hello, world\n"),
+                        repr(response))
+    checks.equal("exit status after SIGTERM", 0, server.stop())
