@@ -22,7 +22,8 @@ ALLOWED = {
     "files": {"base", "http"},
     "runtime": {"base", "http", "files"},
     "probe": {"base", "address"},
-    "app": {"base", "address", "listen", "http", "files", "runtime", "probe"},
+    "tls": {"base", "address"},
+    "app": {"base", "address", "listen", "http", "files", "runtime", "probe", "tls"},
 }
 PROJECT = re.compile(r'^#include "dualhttpd/([a-z_]+)/([a-z_]+\.hpp)"', re.M)
 ANY_PROJECT = re.compile(r'^#include "dualhttpd/([^"]+)"', re.M)

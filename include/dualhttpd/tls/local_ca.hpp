@@ -1,0 +1,43 @@
+// Certificates that name the address: a small certificate authority of this machine's own,
+// and server certificates it signs whose subjectAltName holds every listener's IP literal
+// (IPv6 and IPv4) and the host name. A client given the CA (curl --cacert ca.pem) then
+// verifies https://[2001:db8:21c::24]/ on the first try. ECDSA P-256, with OpenSSL 3.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "dualhttpd/base/diagnostic.hpp"
+
+namespace dualhttpd {
+
+// A certificate and its private key, as PEM text.
+struct PemPair {
+  std::string certificate;
+  std::string key;
+};
+
+// What a certificate names in its subjectAltName, and until when it is valid.
+struct CertificateNames {
+  std::vector<std::string> ip_addresses;  // "2001:db8:21c::24", "192.0.2.24"
+  std::vector<std::string> dns_names;
+  std::string subject;    // "CN=dualhttpd local CA on guest"
+  std::string not_after;  // "Dec 30 12:00:00 2027 GMT"
+};
+
+// A certificate authority for this machine: self-signed, may sign server certificates only
+// (pathlen 0), valid ten years. `host_name` goes into its name, so that a trust store that
+// holds several tells them apart.
+Result<PemPair> make_local_ca(const std::string& host_name);
+
+// A server certificate signed by `ca` for `ip_literals` (IPv6 or IPv4 literals, without
+// brackets or zones: an iPAddress entry has no room for a zone) and `host_name`, for TLS
+// servers only, valid 397 days (what browsers accept of any CA).
+Result<PemPair> issue_server_certificate(const PemPair& ca,
+                                         const std::vector<std::string>& ip_literals,
+                                         const std::string& host_name);
+
+// What the certificate in `pem` names.
+Result<CertificateNames> certificate_names(const std::string& pem);
+
+}  // namespace dualhttpd

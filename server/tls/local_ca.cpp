@@ -1,0 +1,218 @@
+#include "dualhttpd/tls/local_ca.hpp"
+
+#include <arpa/inet.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <fmt/format.h>
+
+namespace dualhttpd {
+
+namespace {
+
+struct Free {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+  void operator()(X509* p) const { X509_free(p); }
+  void operator()(BIO* p) const { BIO_free(p); }
+  void operator()(BIGNUM* p) const { BN_free(p); }
+  void operator()(X509_EXTENSION* p) const { X509_EXTENSION_free(p); }
+  void operator()(GENERAL_NAMES* p) const { GENERAL_NAMES_free(p); }
+};
+template <class T>
+using Owned = std::unique_ptr<T, Free>;
+
+constexpr long day = 24L * 60 * 60;
+constexpr long ca_days = 3650;
+constexpr long server_days = 397;  // the most browsers accept from any CA (since 2020)
+
+// What OpenSSL said last, for the cause of a diagnostic.
+std::string openssl_error() {
+  const unsigned long error = ERR_get_error();
+  ERR_clear_error();
+  if (error == 0) return "OpenSSL gave no reason";
+  std::array<char, 256> text{};
+  ERR_error_string_n(error, text.data(), text.size());
+  return text.data();
+}
+
+Diagnostic failed(std::string subject) {
+  return {std::move(subject), openssl_error(), "", DiagnosticKind::runtime};
+}
+
+std::string bio_text(BIO* bio) {
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio, &data);
+  return size > 0 ? std::string(data, static_cast<std::size_t>(size)) : std::string();
+}
+
+std::string pem_of(X509* certificate) {
+  Owned<BIO> bio(BIO_new(BIO_s_mem()));
+  return bio && PEM_write_bio_X509(bio.get(), certificate) ? bio_text(bio.get()) : std::string();
+}
+
+std::string pem_of(EVP_PKEY* key) {
+  Owned<BIO> bio(BIO_new(BIO_s_mem()));
+  return bio && PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr)
+             ? bio_text(bio.get())
+             : std::string();
+}
+
+Owned<X509> read_certificate(const std::string& pem) {
+  Owned<BIO> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  return Owned<X509>(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+}
+
+Owned<EVP_PKEY> read_key(const std::string& pem) {
+  Owned<BIO> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  return Owned<EVP_PKEY>(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)
+                             : nullptr);
+}
+
+// A random 159-bit serial number (RFC 5280 section 4.1.2.2: positive, at most 20 octets).
+bool set_random_serial(X509* certificate) {
+  Owned<BIGNUM> serial(BN_new());
+  return serial && BN_rand(serial.get(), 159, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) &&
+         BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(certificate));
+}
+
+// A version 3 certificate for `key`, named `common_name`, valid from an hour ago (a client
+// whose clock is a little behind) for `days`.
+Owned<X509> new_certificate(EVP_PKEY* key, const std::string& common_name, long days) {
+  Owned<X509> certificate(X509_new());
+  if (!certificate || !X509_set_version(certificate.get(), 2) ||
+      !set_random_serial(certificate.get()) ||
+      !X509_gmtime_adj(X509_getm_notBefore(certificate.get()), -60L * 60) ||
+      !X509_gmtime_adj(X509_getm_notAfter(certificate.get()), days * day) ||
+      !X509_set_pubkey(certificate.get(), key))
+    return nullptr;
+  const auto* name_bytes = reinterpret_cast<const unsigned char*>(common_name.c_str());
+  if (!X509_NAME_add_entry_by_txt(X509_get_subject_name(certificate.get()), "CN", MBSTRING_UTF8,
+                                  name_bytes, -1, -1, 0))
+    return nullptr;
+  return certificate;
+}
+
+// Adds an extension written as `openssl x509 -extfile` would take it.
+bool add_extension(X509* certificate, X509* issuer, int nid, const std::string& value) {
+  X509V3_CTX context;
+  X509V3_set_ctx_nodb(&context);
+  X509V3_set_ctx(&context, issuer, certificate, nullptr, nullptr, 0);
+  Owned<X509_EXTENSION> extension(X509V3_EXT_conf_nid(nullptr, &context, nid, value.c_str()));
+  return extension && X509_add_ext(certificate, extension.get(), -1);
+}
+
+Owned<EVP_PKEY> new_p256_key() {
+  return Owned<EVP_PKEY>(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+}
+
+// An IP literal as an iPAddress entry takes it: "2001:db8::24" or "192.0.2.24", canonical.
+std::optional<std::string> canonical_ip(const std::string& literal) {
+  std::array<unsigned char, 16> bytes{};
+  std::array<char, INET6_ADDRSTRLEN> text{};
+  for (const int family : {AF_INET6, AF_INET})
+    if (::inet_pton(family, literal.c_str(), bytes.data()) == 1 &&
+        ::inet_ntop(family, bytes.data(), text.data(), text.size()))
+      return std::string(text.data());
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<PemPair> make_local_ca(const std::string& host_name) {
+  const std::string subject = "cannot make the local certificate authority";
+  const auto key = new_p256_key();
+  if (!key) return failed(subject);
+  auto ca = new_certificate(key.get(), "dualhttpd local CA on " + host_name, ca_days);
+  if (!ca || !X509_set_issuer_name(ca.get(), X509_get_subject_name(ca.get())) ||
+      !add_extension(ca.get(), ca.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0") ||
+      !add_extension(ca.get(), ca.get(), NID_key_usage, "critical,keyCertSign,cRLSign") ||
+      !add_extension(ca.get(), ca.get(), NID_subject_key_identifier, "hash") ||
+      !X509_sign(ca.get(), key.get(), EVP_sha256()))
+    return failed(subject);
+  return PemPair{pem_of(ca.get()), pem_of(key.get())};
+}
+
+Result<PemPair> issue_server_certificate(const PemPair& ca,
+                                         const std::vector<std::string>& ip_literals,
+                                         const std::string& host_name) {
+  const std::string subject = "cannot issue the server certificate";
+  std::string names;
+  for (const auto& literal : ip_literals) {
+    const auto ip = canonical_ip(literal);
+    if (!ip)
+      return Diagnostic{
+          fmt::format("{}: {} is not an IP address as a certificate holds one", subject, literal),
+          "an iPAddress entry holds the 4 or 16 bytes of the address: no brackets, no port, and "
+          "no zone (a link-local address's %eth0 has no place in it)",
+          "name the address alone, e.g. 2001:db8:21c::24 or 192.0.2.24"};
+    names += (names.empty() ? "IP:" : ",IP:") + *ip;
+  }
+  if (!host_name.empty()) names += (names.empty() ? "DNS:" : ",DNS:") + host_name;
+  const auto ca_certificate = read_certificate(ca.certificate);
+  const auto ca_key = read_key(ca.key);
+  if (!ca_certificate || !ca_key)
+    return failed(subject + ": the CA's certificate or key is unreadable");
+  const auto key = new_p256_key();
+  if (!key) return failed(subject);
+  const auto common_name = !host_name.empty()    ? host_name
+                           : ip_literals.empty() ? "dualhttpd"
+                                                 : ip_literals.front();
+  auto server = new_certificate(key.get(), common_name, server_days);
+  if (!server || !X509_set_issuer_name(server.get(), X509_get_subject_name(ca_certificate.get())) ||
+      !add_extension(server.get(), ca_certificate.get(), NID_basic_constraints,
+                     "critical,CA:FALSE") ||
+      !add_extension(server.get(), ca_certificate.get(), NID_key_usage,
+                     "critical,digitalSignature") ||
+      !add_extension(server.get(), ca_certificate.get(), NID_ext_key_usage, "serverAuth") ||
+      !add_extension(server.get(), ca_certificate.get(), NID_subject_key_identifier, "hash") ||
+      !add_extension(server.get(), ca_certificate.get(), NID_authority_key_identifier,
+                     "keyid:always") ||
+      (!names.empty() &&
+       !add_extension(server.get(), ca_certificate.get(), NID_subject_alt_name, names)) ||
+      !X509_sign(server.get(), ca_key.get(), EVP_sha256()))
+    return failed(subject);
+  return PemPair{pem_of(server.get()), pem_of(key.get())};
+}
+
+Result<CertificateNames> certificate_names(const std::string& pem) {
+  const auto certificate = read_certificate(pem);
+  if (!certificate) return failed("cannot read the certificate");
+  CertificateNames out;
+  const Owned<GENERAL_NAMES> names(static_cast<GENERAL_NAMES*>(
+      X509_get_ext_d2i(certificate.get(), NID_subject_alt_name, nullptr, nullptr)));
+  for (int i = 0; names && i < sk_GENERAL_NAME_num(names.get()); ++i) {
+    const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
+    if (name->type == GEN_IPADD) {
+      const int length = ASN1_STRING_length(name->d.iPAddress);
+      std::array<char, INET6_ADDRSTRLEN> text{};
+      if ((length == 4 || length == 16) &&
+          ::inet_ntop(length == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(name->d.iPAddress),
+                      text.data(), text.size()))
+        out.ip_addresses.emplace_back(text.data());
+    } else if (name->type == GEN_DNS) {
+      const auto* data = reinterpret_cast<const char*>(ASN1_STRING_get0_data(name->d.dNSName));
+      out.dns_names.emplace_back(data,
+                                 static_cast<std::size_t>(ASN1_STRING_length(name->d.dNSName)));
+    }
+  }
+  Owned<BIO> bio(BIO_new(BIO_s_mem()));
+  if (bio && X509_NAME_print_ex(bio.get(), X509_get_subject_name(certificate.get()), 0,
+                                XN_FLAG_RFC2253) >= 0)
+    out.subject = bio_text(bio.get());
+  Owned<BIO> when(BIO_new(BIO_s_mem()));
+  if (when && ASN1_TIME_print(when.get(), X509_get0_notAfter(certificate.get())))
+    out.not_after = bio_text(when.get());
+  return out;
+}
+
+}  // namespace dualhttpd
