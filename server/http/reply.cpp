@@ -59,17 +59,21 @@ void Reply::set(std::string_view name, std::string_view value) {
 }
 
 std::string_view Reply::field(std::string_view name) const {
-  std::string_view lines = fields;
-  if (const auto* shared = std::get_if<SharedBody>(&body)) lines = shared->file->fields;
-  while (!lines.empty()) {
-    const auto end = lines.find("\r\n");
-    const auto line = lines.substr(0, end);
-    lines.remove_prefix(end == std::string_view::npos ? lines.size() : end + 2);
-    const auto colon = line.find(": ");
-    if (colon != std::string_view::npos && same_name(line.substr(0, colon), name))
-      return line.substr(colon + 2);
-  }
-  return {};
+  const auto find_in = [name](std::string_view lines) -> std::string_view {
+    while (!lines.empty()) {
+      const auto end = lines.find("\r\n");
+      const auto line = lines.substr(0, end);
+      lines.remove_prefix(end == std::string_view::npos ? lines.size() : end + 2);
+      const auto colon = line.find(": ");
+      if (colon != std::string_view::npos && same_name(line.substr(0, colon), name))
+        return line.substr(colon + 2);
+    }
+    return {};
+  };
+  // The reply's own lines, then those it shares with the cache (rendered in that order).
+  if (const auto own = find_in(fields); !own.empty()) return own;
+  const auto* shared = std::get_if<SharedBody>(&body);
+  return shared ? find_in(shared->file->fields) : std::string_view();
 }
 
 std::uint64_t Reply::body_bytes() const {

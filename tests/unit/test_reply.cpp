@@ -104,6 +104,12 @@ TEST_CASE("every head: status line, Date, Server, Connection, the reply's lines,
             std::to_string(reply.body_bytes()) + "\r\n\r\n");
   CHECK(reply.field("content-type") == "text/html; charset=UTF-8");
   CHECK(reply.field("Location").empty());
+  // A cached file's reply: its own lines, then those it shares with the cache.
+  Reply cached;
+  cached.set("X-Own", "1");
+  cached.body = SharedBody{std::make_shared<RenderedFile>(RenderedFile{"ETag: \"1-2\"\r\n", "x"})};
+  CHECK(cached.field("X-Own") == "1");
+  CHECK(cached.field("etag") == "\"1-2\"");
   strip_body_for_head(reply);
   CHECK(reply.body_bytes() == 0);
   CHECK(reply.content_length > 0u);
