@@ -4,32 +4,21 @@
 # IPv6 literal and an IPv4 one. A certificate made for another address must be refused with
 # curl's own words for it.
 #   certs.sh ISSUE_CERT
-set -euo pipefail
 ISSUE=$1
-WORK=$(mktemp -d /tmp/dualhttpd-certs.XXXXXX)
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-fails=0
+# The end-to-end helpers: WORK, servers ended by PID, pass/fail/finish, free_port.
+DUALHTTPD=${DUALHTTPD:-none}  # no dualhttpd here: the servers are openssl's
+source "$(dirname "$0")/../e2e/lib.sh"
 check() {  # check WHAT COMMAND...: passes when COMMAND succeeds
   local what=$1
   shift
-  if "$@" >"$WORK/out" 2>&1; then echo "ok    $what"; else echo "FAIL  $what: $(tail -3 "$WORK/out")"; fails=$((fails + 1)); fi
+  if "$@" >"$WORK/out" 2>&1; then pass "$what"; else fail "$what: $(tail -3 "$WORK/out")"; fi
 }
 refuses() {  # refuses WHAT TEXT COMMAND...: passes when COMMAND fails and says TEXT
   local what=$1 text=$2
   shift 2
-  if "$@" >"$WORK/out" 2>&1; then echo "FAIL  $what: it was accepted"; fails=$((fails + 1));
-  elif grep -q "$text" "$WORK/out"; then echo "ok    $what";
-  else echo "FAIL  $what: expected '$text' in: $(tail -3 "$WORK/out")"; fails=$((fails + 1)); fi
-}
-free_port() {
-  python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0)); print(s.getsockname()[1])'
+  if "$@" >"$WORK/out" 2>&1; then fail "$what: it was accepted"
+  elif grep -q "$text" "$WORK/out"; then pass "$what"
+  else fail "$what: expected '$text' in: $(tail -3 "$WORK/out")"; fi
 }
 # serve DIR ADDRESS: openssl s_server with DIR's certificate on ADDRESS; sets PORT.
 serve() {
@@ -80,5 +69,4 @@ refuses "curl: a certificate made for another address" "no alternative certifica
 refuses "Python ssl: a certificate made for another address" "IP address mismatch" \
   python_get "$WORK/other/ca.pem" ::1 "$PORT"
 
-[ "$fails" = 0 ] || { echo "$fails check(s) failed"; exit 1; }
-echo "all checks passed"
+finish
