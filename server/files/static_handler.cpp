@@ -46,19 +46,18 @@ Reply file_reply(UniqueFd file, const FileFacts& facts, const ByteRanges& ranges
   Reply reply;
   FileBody body{std::move(file), {}, {}};
   const auto size = facts.size;
+  const bool multipart = ranges.size() > 1;
+  if (!ranges.empty()) reply.status = http::status::partial_content;
+  append_file_fields(
+      reply.fields, facts,
+      multipart ? fmt::format("multipart/byteranges; boundary={}", boundary) : facts.content_type);
   if (ranges.empty()) {
-    append_file_fields(reply.fields, facts, facts.content_type);
     body.spans.push_back({{}, 0, size});
-  } else if (ranges.size() == 1) {
+  } else if (!multipart) {
     const auto& range = ranges.front();
-    reply.status = http::status::partial_content;
-    append_file_fields(reply.fields, facts, facts.content_type);
     reply.set("Content-Range", fmt::format("bytes {}-{}/{}", range.first, range.last(), size));
     body.spans.push_back({{}, range.first, range.length});
   } else {
-    reply.status = http::status::partial_content;
-    append_file_fields(reply.fields, facts,
-                       fmt::format("multipart/byteranges; boundary={}", boundary));
     for (const auto& range : ranges)
       body.spans.push_back(
           {fmt::format("\r\n--{}\r\nContent-Type: {}\r\nContent-Range: bytes {}-{}/{}\r\n\r\n",
