@@ -48,9 +48,11 @@ Reply file_reply(UniqueFd file, const FileFacts& facts, const ByteRanges& ranges
   const auto size = facts.size;
   const bool multipart = ranges.size() > 1;
   if (!ranges.empty()) reply.status = http::status::partial_content;
-  append_file_fields(
-      reply.fields, facts,
-      multipart ? fmt::format("multipart/byteranges; boundary={}", boundary) : facts.content_type);
+  // A view, so that the usual single type is not copied.
+  const auto multipart_type =
+      multipart ? fmt::format("multipart/byteranges; boundary={}", boundary) : std::string();
+  append_file_fields(reply.fields, facts,
+                     multipart ? std::string_view(multipart_type) : facts.content_type);
   if (ranges.empty()) {
     body.spans.push_back({{}, 0, size});
   } else if (!multipart) {
