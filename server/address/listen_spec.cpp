@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <boost/algorithm/string/predicate.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,6 +16,8 @@
 namespace dualhttpd {
 
 namespace {
+
+using boost::algorithm::iequals;
 
 constexpr std::size_t max_zone_length = 15;  // IFNAMSIZ - 1
 
@@ -155,7 +159,9 @@ ListenParse from_url(std::string_view text) {
   if (spec.starts_with('[') && spec.find("]:") == std::string::npos) spec += https ? ":443" : ":80";
   if (!spec.starts_with('[') && spec.find(':') == std::string::npos) spec += https ? ":443" : ":80";
   const auto parsed = parse_listen_spec(spec);
-  return failure("this is a URL; --listen takes an address and a port",
+  if (https) spec += " https";
+  return failure(https ? "this is a URL; --listen takes an address and a port, then https for TLS"
+                       : "this is a URL; --listen takes an address and a port",
                  parsed.ok() ? spec : std::string());
 }
 
@@ -231,10 +237,32 @@ std::string ListenSpec::to_string() const {
   return format_endpoint(address, zone, port);
 }
 
+std::string ListenSpec::to_spec() const {
+  return tls ? to_string() + " https" : to_string();
+}
+
 ListenParse parse_listen_spec(std::string_view text) {
   if (text.empty()) return failure("the listen address is empty");
+  // httpd's protocol word after one space: "[::1]:443 https" (TLS) or "... http" (plain).
+  if (const auto space = text.find(' ');
+      space != std::string_view::npos && space > 0 && text.find(' ', space + 1) == text.npos) {
+    const auto endpoint = text.substr(0, space);
+    const auto protocol = text.substr(space + 1);
+    const bool https = iequals(protocol, "https");
+    if (https || iequals(protocol, "http")) {
+      auto parsed = parse_listen_spec(endpoint);
+      for (auto& spec : parsed.specs) {
+        spec.text = std::string(text);
+        spec.tls = https;
+      }
+      if (!parsed.ok() && !parsed.suggestion.empty()) parsed.suggestion += https ? " https" : "";
+      return parsed;
+    }
+  }
   if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); }))
-    return failure("the listen address contains white space");
+    return failure(
+        "the listen address contains white space (only a protocol may follow it, after one "
+        "space: https or http)");
   if (all_digits(text)) {
     std::string why;
     const auto port = parse_port(text, why);

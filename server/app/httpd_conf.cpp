@@ -2,6 +2,8 @@
 
 #include <glob.h>
 
+#include <boost/algorithm/string/predicate.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -21,12 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 constexpr int max_include_depth = 16;
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using boost::algorithm::iequals;
 
 // httpd's words: separated by blanks, "quoted" (with \" inside) or bare.
 std::vector<std::string> split_words(std::string_view text) {

@@ -178,7 +178,7 @@ std::optional<Problem> overlap(const Listener& earlier, const Listener& later) {
 }  // namespace
 
 std::string Listener::describe() const {
-  return fmt::format("{} {} interface={} v6only={}", spec.to_string(), family_name(spec.family()),
+  return fmt::format("{} {} interface={} v6only={}", spec.to_spec(), family_name(spec.family()),
                      ifname,
                      spec.family() == Family::ipv4 ? "n/a"
                      : v6only                      ? "on"

@@ -116,7 +116,13 @@ TEST_CASE("listen specs that are refused, each with its reason and a fix that is
       {":80", "no address before ':'", "80"},
       {"http://[::1]:8080/", "this is a URL", "[::1]:8080"},
       {"http://192.0.2.1/", "this is a URL", "192.0.2.1:80"},
-      {"https://[2001:db8::24]/x", "this is a URL", "[2001:db8::24]:443"},
+      {"https://[2001:db8::24]/x", "then https for TLS", "[2001:db8::24]:443 https"},
+      {"[::1]:443  https", "white space", ""},
+      {"[::1]:443 https ", "white space", ""},
+      {"[::1]:443 tls", "only a protocol may follow it, after one space: https or http", ""},
+      {"[::1]:443\thttps", "white space", ""},
+      {"[::1] https", "the port is missing", "[::1]:8080 https"},
+      {"localhost:443 https", "host names are not looked up", "127.0.0.1:443 https"},
       {"http://example.com/", "this is a URL", ""},
       {" 80", "white space", ""},
       {"80 ", "white space", ""},
@@ -133,6 +139,26 @@ TEST_CASE("listen specs that are refused, each with its reason and a fix that is
     CHECK(parsed.suggestion == c.suggestion);
     if (!parsed.suggestion.empty()) CHECK(parse_listen_spec(parsed.suggestion).ok());
   }
+}
+
+// httpd's protocol word: "Listen [2001:db8:21c::24]:443 https".
+TEST_CASE("a protocol after the listen spec") {
+  const auto tls = parse_listen_spec("[2001:db8:21c::24]:443 https");
+  REQUIRE(tls.ok());
+  REQUIRE(tls.specs.size() == 1);
+  CHECK(tls.specs[0].tls);
+  CHECK(tls.specs[0].to_string() == "[2001:db8:21c::24]:443");
+  CHECK(tls.specs[0].to_spec() == "[2001:db8:21c::24]:443 https");
+  CHECK(tls.specs[0].text == "[2001:db8:21c::24]:443 https");
+  CHECK(parse_listen_spec("192.0.2.24:8443 HTTPS").specs.at(0).tls);
+  const auto both = parse_listen_spec("8443 https");
+  REQUIRE(both.specs.size() == 2);
+  CHECK((both.specs[0].tls && both.specs[1].tls));
+  const auto plain = parse_listen_spec("[::1]:80 http");
+  REQUIRE(plain.ok());
+  CHECK_FALSE(plain.specs.at(0).tls);
+  CHECK(plain.specs.at(0).to_spec() == "[::1]:80");
+  CHECK_FALSE(parse_listen_spec("[::1]:80").specs.at(0).tls);
 }
 
 TEST_CASE("address classification") {

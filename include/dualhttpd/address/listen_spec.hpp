@@ -1,5 +1,6 @@
 // Listen specifications in httpd's `Listen` syntax, parsed strictly and numerically:
 //   [2001:db8::24]:80   192.0.2.10:80   [fe80::1%enp0s8]:80   [::]:80   0.0.0.0:80   80
+// and, as httpd's, a protocol after one space: `[2001:db8::24]:443 https` speaks TLS.
 #pragma once
 
 #include <cstdint>
@@ -16,9 +17,12 @@ struct ListenSpec {
   IpAddress address;
   std::string zone;  // interface name or index after '%', empty if none
   std::uint16_t port = 0;
+  bool tls = false;  // "https" after the endpoint
 
   // "[addr%zone]:port" or "a.b.c.d:port"
   std::string to_string() const;
+  // The same, with " https" for a TLS listener: the spec as --listen takes it.
+  std::string to_spec() const;
   Family family() const { return address.family; }
 };
 
