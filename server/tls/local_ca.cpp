@@ -1,14 +1,9 @@
 #include "dualhttpd/tls/local_ca.hpp"
 
 #include <arpa/inet.h>
-#include <openssl/bio.h>
-#include <openssl/bn.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <optional>
@@ -16,37 +11,20 @@
 
 #include <fmt/format.h>
 
+#include "dualhttpd/tls/openssl_owned.hpp"
+
 namespace dualhttpd {
 
 namespace {
 
-struct Free {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-  void operator()(X509* p) const { X509_free(p); }
-  void operator()(BIO* p) const { BIO_free(p); }
-  void operator()(BIGNUM* p) const { BN_free(p); }
-  void operator()(X509_EXTENSION* p) const { X509_EXTENSION_free(p); }
-  void operator()(GENERAL_NAMES* p) const { GENERAL_NAMES_free(p); }
-};
-template <class T>
-using Owned = std::unique_ptr<T, Free>;
+using openssl::Owned;
 
 constexpr long day = 24L * 60 * 60;
 constexpr long ca_days = 3650;
 constexpr long server_days = 397;  // the most browsers accept from any CA (since 2020)
 
-// What OpenSSL said last, for the cause of a diagnostic.
-std::string openssl_error() {
-  const unsigned long error = ERR_get_error();
-  ERR_clear_error();
-  if (error == 0) return "OpenSSL gave no reason";
-  std::array<char, 256> text{};
-  ERR_error_string_n(error, text.data(), text.size());
-  return text.data();
-}
-
 Diagnostic failed(std::string subject) {
-  return {std::move(subject), openssl_error(), "", DiagnosticKind::runtime};
+  return {std::move(subject), openssl::last_error(), "", DiagnosticKind::runtime};
 }
 
 std::string bio_text(BIO* bio) {
@@ -126,6 +104,11 @@ std::optional<std::string> canonical_ip(const std::string& literal) {
   return std::nullopt;
 }
 
+std::string time_text(const ASN1_TIME* time) {
+  Owned<BIO> bio(BIO_new(BIO_s_mem()));
+  return bio && ASN1_TIME_print(bio.get(), time) ? bio_text(bio.get()) : std::string();
+}
+
 }  // namespace
 
 Result<PemPair> make_local_ca(const std::string& host_name) {
@@ -187,9 +170,13 @@ Result<PemPair> issue_server_certificate(const PemPair& ca,
 Result<CertificateNames> certificate_names(const std::string& pem) {
   const auto certificate = read_certificate(pem);
   if (!certificate) return failed("cannot read the certificate");
+  return certificate_names(certificate.get());
+}
+
+CertificateNames certificate_names(const X509* certificate) {
   CertificateNames out;
   const Owned<GENERAL_NAMES> names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(certificate.get(), NID_subject_alt_name, nullptr, nullptr)));
+      X509_get_ext_d2i(certificate, NID_subject_alt_name, nullptr, nullptr)));
   for (int i = 0; names && i < sk_GENERAL_NAME_num(names.get()); ++i) {
     const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
     if (name->type == GEN_IPADD) {
@@ -206,13 +193,23 @@ Result<CertificateNames> certificate_names(const std::string& pem) {
     }
   }
   Owned<BIO> bio(BIO_new(BIO_s_mem()));
-  if (bio && X509_NAME_print_ex(bio.get(), X509_get_subject_name(certificate.get()), 0,
-                                XN_FLAG_RFC2253) >= 0)
+  if (bio &&
+      X509_NAME_print_ex(bio.get(), X509_get_subject_name(certificate), 0, XN_FLAG_RFC2253) >= 0)
     out.subject = bio_text(bio.get());
-  Owned<BIO> when(BIO_new(BIO_s_mem()));
-  if (when && ASN1_TIME_print(when.get(), X509_get0_notAfter(certificate.get())))
-    out.not_after = bio_text(when.get());
+  out.not_before = time_text(X509_get0_notBefore(certificate));
+  out.not_after = time_text(X509_get0_notAfter(certificate));
+  out.not_yet_valid = X509_cmp_current_time(X509_get0_notBefore(certificate)) > 0;
+  int days = 0;
+  int seconds = 0;
+  if (ASN1_TIME_diff(&days, &seconds, nullptr, X509_get0_notAfter(certificate)))
+    out.days_left = days;
   return out;
+}
+
+bool CertificateNames::covers_ip(const std::string& literal) const {
+  const auto wanted = canonical_ip(literal);
+  return wanted && std::any_of(ip_addresses.begin(), ip_addresses.end(),
+                               [&](const std::string& ip) { return canonical_ip(ip) == wanted; });
 }
 
 }  // namespace dualhttpd

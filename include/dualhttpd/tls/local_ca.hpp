@@ -9,6 +9,8 @@
 
 #include "dualhttpd/base/diagnostic.hpp"
 
+struct x509_st;  // OpenSSL's X509
+
 namespace dualhttpd {
 
 // A certificate and its private key, as PEM text.
@@ -21,8 +23,14 @@ struct PemPair {
 struct CertificateNames {
   std::vector<std::string> ip_addresses;  // "2001:db8:21c::24", "192.0.2.24"
   std::vector<std::string> dns_names;
-  std::string subject;    // "CN=dualhttpd local CA on guest"
-  std::string not_after;  // "Dec 30 12:00:00 2027 GMT"
+  std::string subject;     // "CN=dualhttpd local CA on guest"
+  std::string not_before;  // "Dec 30 12:00:00 2026 GMT"
+  std::string not_after;   // "Dec 30 12:00:00 2027 GMT"
+  bool not_yet_valid = false;
+  long days_left = 0;  // until not_after, whole days; negative once expired
+
+  // Whether an iPAddress entry is this literal (IPv6 or IPv4, any spelling, no zone).
+  bool covers_ip(const std::string& literal) const;
 };
 
 // A certificate authority for this machine: self-signed, may sign server certificates only
@@ -37,7 +45,8 @@ Result<PemPair> issue_server_certificate(const PemPair& ca,
                                          const std::vector<std::string>& ip_literals,
                                          const std::string& host_name);
 
-// What the certificate in `pem` names.
+// What the certificate in `pem` (the first one, if it holds a chain) names.
 Result<CertificateNames> certificate_names(const std::string& pem);
+CertificateNames certificate_names(const x509_st* certificate);
 
 }  // namespace dualhttpd
