@@ -184,6 +184,11 @@ std::string default_config_file() {
   return run_from_build_tree() ? std::string() : std::string(DUALHTTPD_CONFIG_FILE);
 }
 
+std::string default_state_dir() {
+  return run_from_build_tree() ? std::string(DUALHTTPD_BUILD_DIR "/state")
+                               : std::string(DUALHTTPD_STATE_DIR);
+}
+
 ParsedOptions parse_options(int argc, char** argv) {
   ParsedOptions out;
   auto& o = out.options;
@@ -273,6 +278,18 @@ ParsedOptions parse_options(int argc, char** argv) {
   add("--max-connections", o.max_connections,
       "simultaneous connections; more are accepted and closed at once")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+  add("--tls-cert", o.tls_cert,
+      "certificate (PEM, then its chain) for the listeners with https after them")
+      ->type_name("FILE");
+  add("--tls-key", o.tls_key, "the certificate's private key (PEM; not readable by all)")
+      ->type_name("FILE");
+  add("--tls-self-signed", o.tls_self_signed,
+      "for the https listeners, make (once) a local CA and a certificate that names every "
+      "listener's address, kept in --state-dir")
+      ->excludes("--tls-cert");
+  add("--state-dir", o.state_dir,
+      "where --tls-self-signed keeps its CA and certificate (default: /var/lib/dualhttpd)")
+      ->type_name("DIR");
   ProbeOptions probe;
   auto* probe_cmd = app.add_subcommand(
       "probe", "from the client side: check the route to a server and fetch its /healthz");

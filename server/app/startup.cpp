@@ -17,6 +17,7 @@
 #include "dualhttpd/app/listener_attempt.hpp"
 #include "dualhttpd/app/privileges.hpp"
 #include "dualhttpd/app/systemd.hpp"
+#include "dualhttpd/app/tls_setup.hpp"
 #include "dualhttpd/base/diagnostic.hpp"
 #include "dualhttpd/base/exit_codes.hpp"
 #include "dualhttpd/base/file_opener.hpp"
@@ -173,7 +174,7 @@ Result<> give_up_root(const Options& o, const Setup& setup) {
   return {};
 }
 
-int serve(const Options& o, OpenListeners opened, Setup setup,
+int serve(const Options& o, OpenListeners opened, Setup setup, const TlsSetup& tls,
           const std::vector<Listener>& listeners, const MachineSnapshot& machine) {
   if (o.config.empty())
     spdlog::info("configuration: {}", o.config_note);
@@ -201,9 +202,11 @@ int serve(const Options& o, OpenListeners opened, Setup setup,
       o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   for (const auto& l : listeners) {
     spdlog::info("listening on {}", l.describe());
-    for (const auto& hint : listener_hints(l, machine))
+    for (const auto& hint : listener_hints(l, machine, tls.ca_file))
       spdlog::log(hint.warning ? spdlog::level::warn : spdlog::level::info, "  {}", hint.text);
   }
+  for (const auto& note : tls.notes) spdlog::info("{}", note);
+  for (const auto& warning : tls.warnings) spdlog::warn("{}", warning);
   spdlog::info("serving {} with {} thread{}", root_path, threads, threads == 1 ? "" : "s");
   ServerEvents events;
   events.reopen_logs = [&access_log, &docroot] {
@@ -212,7 +215,7 @@ int serve(const Options& o, OpenListeners opened, Setup setup,
     docroot->reopen();
   };
   events.stopping = [] { notify_systemd("STOPPING=1\nSTATUS=stopping"); };
-  Server server(std::move(opened.acceptors), threads, context, o.max_connections,
+  Server server(std::move(opened.acceptors), tls.per_listener, threads, context, o.max_connections,
                 std::chrono::seconds(o.shutdown_timeout), std::move(events));
   // Every socket listens already: connections made from now on wait in the kernel's queue.
   notify_systemd(ready_state(root_path, listeners));
@@ -259,7 +262,9 @@ int serve_inherited(const Options& o, net::io_context& io, int passed, Setup set
   }
   OpenListeners opened;
   opened.acceptors = std::move(inherited.acceptors);
-  return serve(o, std::move(opened), std::move(setup), inherited.listeners, machine);
+  TlsSetup plain;
+  plain.per_listener.assign(inherited.listeners.size(), nullptr);
+  return serve(o, std::move(opened), std::move(setup), plain, inherited.listeners, machine);
 }
 
 }  // namespace
@@ -294,11 +299,13 @@ int run(const Options& o) {
     std::erase_if(specs, [](const ListenSpec& s) { return s.family() == Family::ipv6; });
     a = open_with_wait(o, io, specs, parse_problems, setup.errors.empty());
   }
+  auto tls = prepare_tls(o, a.plan.listeners, a.machine, !o.check);
+  setup.errors.insert(setup.errors.end(), tls.errors.begin(), tls.errors.end());
   if (o.check)
     for (std::size_t i = 0; i < a.plan.listeners.size(); ++i) {
       if (!a.opened.bound[i]) continue;
       fmt::print("ok: {}\n", a.plan.listeners[i].describe());
-      for (const auto& hint : listener_hints(a.plan.listeners[i], a.machine))
+      for (const auto& hint : listener_hints(a.plan.listeners[i], a.machine, tls.ca_file))
         fmt::print("    {}{}\n", hint.warning ? "warning: " : "", hint.text);
     }
   if (!a.problems.empty() || !setup.errors.empty()) {
@@ -313,11 +320,14 @@ int run(const Options& o) {
   if (o.check) {
     fmt::print("ok: configuration {}\n", o.config.empty() ? o.config_note : o.config);
     print_setup(o, setup);
+    if (tls.context) fmt::print("ok: TLS certificate {}\n", tls.context->files().certificate);
+    for (const auto& note : tls.notes) fmt::print("note: {}\n", note);
+    for (const auto& warning : tls.warnings) fmt::print("warning: {}\n", warning);
     fmt::print("dualhttpd: {} listener{} would start\n", a.plan.listeners.size(),
                a.plan.listeners.size() == 1 ? "" : "s");
     return exit_ok;
   }
-  return serve(o, std::move(a.opened), std::move(setup), a.plan.listeners, a.machine);
+  return serve(o, std::move(a.opened), std::move(setup), tls, a.plan.listeners, a.machine);
 }
 
 }  // namespace dualhttpd

@@ -63,6 +63,13 @@ std::string url_host(const Listener& l, const std::string& zone_text) {
   return fmt::format("[{}{}]:{}", a.to_string(), zone_text, l.spec.port);
 }
 
+// "curl -g 'http://HOST/'": https for a TLS listener, with the CA clients verify it by.
+std::string curl(const Listener& l, const std::string& host, const std::string& cacert) {
+  if (!l.spec.tls) return fmt::format("curl -g 'http://{}/'", host);
+  if (cacert.empty()) return fmt::format("curl -g 'https://{}/'", host);
+  return fmt::format("curl -g --cacert {} 'https://{}/'", cacert, host);
+}
+
 const AssignedAddress* first_global(const MachineSnapshot& m, Family family) {
   for (const auto& a : m.addresses)
     if (a.address.family == family && !a.address.is_link_local() && !a.address.is_loopback() &&
@@ -103,7 +110,8 @@ std::string address_range_note(const IpAddress& a, bool& suspicious) {
   return "outside 2000::/3, the global unicast range: is it a typo?";
 }
 
-std::vector<Hint> listener_hints(const Listener& l, const MachineSnapshot& machine) {
+std::vector<Hint> listener_hints(const Listener& l, const MachineSnapshot& machine,
+                                 const std::string& cacert) {
   std::vector<Hint> out;
   const auto& a = l.spec.address;
   if (a.is_unspecified()) {
@@ -119,27 +127,26 @@ std::vector<Hint> listener_hints(const Listener& l, const MachineSnapshot& machi
     if (const auto* g = first_global(machine, a.family)) {
       Listener example = l;
       example.spec.address = g->address;
-      out.push_back({false, fmt::format("reach it at any address of this machine, e.g. curl -g "
-                                        "'http://{}/'",
-                                        url_host(example, ""))});
+      out.push_back({false, fmt::format("reach it at any address of this machine, e.g. {}",
+                                        curl(l, url_host(example, ""), cacert))});
     }
     return out;
   }
   if (a.is_loopback()) {
-    out.push_back({false, fmt::format("reach it from this machine only: curl -g 'http://{}/'",
-                                      url_host(l, ""))});
+    out.push_back({false, fmt::format("reach it from this machine only: {}",
+                                      curl(l, url_host(l, ""), cacert))});
     return out;
   }
   if (a.is_link_local() && a.family == Family::ipv6) {
-    out.push_back({false, fmt::format("reach it with: curl -g 'http://{}/' where <iface> is the "
-                                      "*client's* interface on this link, not {}",
-                                      url_host(l, "%25<iface>"), l.ifname)});
+    out.push_back({false, fmt::format("reach it with: {} where <iface> is the *client's* "
+                                      "interface on this link, not {}",
+                                      curl(l, url_host(l, "%25<iface>"), cacert), l.ifname)});
     out.push_back({true,
                    "a link-local address is unique only on its link and changes with the "
                    "MAC; configure a global (or ULA) address for the service and use that"});
     return out;
   }
-  out.push_back({false, fmt::format("reach it with: curl -g 'http://{}/'", url_host(l, ""))});
+  out.push_back({false, fmt::format("reach it with: {}", curl(l, url_host(l, ""), cacert))});
   for (const auto* h : machine.holders(a))
     if (h->prefix_length > 0 && h->prefix_length < (a.family == Family::ipv4 ? 32u : 128u)) {
       out.push_back(

@@ -5,6 +5,8 @@
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/read.hpp>
 
+#include <unistd.h>
+
 #include <cstring>
 #include <iterator>
 
@@ -22,6 +24,9 @@ namespace {
 
 constexpr std::chrono::seconds linger_timeout{2};  // without a byte from the client
 constexpr std::chrono::seconds linger_cap{30};     // in all, as nginx and httpd
+// A file's bytes go into TLS this many at a time: one TLS record's worth (RFC 8446 section
+// 5.1), so each read fills one record.
+constexpr std::size_t tls_chunk_size = std::size_t{16} << 10;
 
 std::string client_text(const Socket& socket) {
   beast::error_code ec;
@@ -31,8 +36,9 @@ std::string client_text(const Socket& socket) {
 
 }  // namespace
 
-Session::Session(Socket socket, const SessionContext& context, WorkerState& worker)
+Session::Session(Socket socket, const SessionContext& context, WorkerState& worker, SSL_CTX* tls)
     : socket_(std::move(socket)),
+      tls_(tls ? std::make_unique<TlsStream>(socket_, SSL_new(tls)) : nullptr),
       context_(context),
       worker_(worker),
       deadline_(socket_.get_executor()),
@@ -52,7 +58,59 @@ void Session::start() {
   beast::error_code ec;
   socket_.set_option(tcp::no_delay(true), ec);  // no 40 ms Nagle stall between head and body
   context_.registry.add(shared_from_this());
-  read_request();  // called on the worker's thread, which accepted the connection
+  // Called on the worker's thread, which accepted the connection.
+  if (tls_) return handshake();
+  read_request();
+}
+
+// The handshake and the first request's head share the header timeout: a client that stalls
+// in the middle of either is closed when it passes.
+void Session::handshake() {
+  phase_ = Phase::reading;
+  set_deadline(context_.limits.header_timeout);
+  tls_->async_handshake(net::ssl::stream_base::server,
+                        beast::bind_front_handler(&Session::on_handshake, shared_from_this()));
+}
+
+void Session::on_handshake(beast::error_code ec) {
+  if (ec && ec.category() == net::error::get_ssl_category() &&
+      ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_HTTP_REQUEST)
+    return answer_plain_http();
+  if (ec) {
+    spdlog::debug("TLS handshake with {} failed: {}", client(), ec.message());
+    return close();
+  }
+  if (stopping_) return close();
+  read_head();
+}
+
+// Plain HTTP sent to a TLS listener: an answer in plain HTTP that says so and names the
+// URL to use (this server's own address, nothing the request said), as nginx does; then
+// the connection closes.
+void Session::answer_plain_http() {
+  beast::error_code ec;
+  const auto local = socket_.local_endpoint(ec);
+  auto host = local.address().to_string();
+  host = host.substr(0, host.find('%'));
+  const auto text = fmt::format(
+      "400 Bad Request: this port speaks HTTPS (TLS), and the request came in plain HTTP.\n"
+      "Ask for https://{}:{}/ instead.\n",
+      url_host(host), local.port());
+  head_.clear();
+  fmt::format_to(std::back_inserter(head_),
+                 "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                 "Content-Length: {}\r\nConnection: close\r\n\r\n{}",
+                 text.size(), text);
+  body_bytes_ = text.size();
+  request_line_ = "-";
+  phase_ = Phase::writing;
+  set_deadline(context_.limits.write_timeout);
+  net::async_write(socket_, net::buffer(head_),
+                   [self = shared_from_this()](beast::error_code e, std::size_t) {
+                     if (e) return self->close();
+                     self->log_request(400);
+                     self->linger_close();
+                   });
 }
 
 void Session::stop() {
@@ -99,8 +157,10 @@ void Session::read_head() {
   parser_.emplace();
   parser_->header_limit(context_.limits.header_limit);
   parser_->body_limit(context_.limits.body_limit);
-  http::async_read_header(socket_, buffer_, *parser_,
-                          beast::bind_front_handler(&Session::on_head, shared_from_this()));
+  on_stream([this](auto& stream) {
+    http::async_read_header(stream, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::on_head, shared_from_this()));
+  });
 }
 
 // The head is in. A body (which a GET or HEAD does not need) is read and dropped before the
@@ -135,8 +195,10 @@ bool Session::retry_head(const beast::error_code& ec) {
 }
 
 void Session::read_body() {
-  http::async_read(socket_, buffer_, *parser_,
-                   beast::bind_front_handler(&Session::on_body, shared_from_this()));
+  on_stream([this](auto& stream) {
+    http::async_read(stream, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::on_body, shared_from_this()));
+  });
 }
 
 void Session::on_body(beast::error_code ec, std::size_t) {
@@ -211,8 +273,12 @@ std::string Session::hand_typed_request() const {
   const auto local = socket_.local_endpoint(ec);
   auto host = local.address().to_string();
   if (local.address().is_v6()) host = host.substr(0, host.find('%'));
-  return fmt::format("printf 'GET / HTTP/1.1\\r\\nHost: {}:{}\\r\\n\\r\\n' | nc {} {}",
-                     url_host(host), local.port(), host, local.port());
+  const auto typed = fmt::format("printf 'GET / HTTP/1.1\\r\\nHost: {}:{}\\r\\n\\r\\n'",
+                                 url_host(host), local.port());
+  if (tls_)
+    return fmt::format("{} | openssl s_client -quiet -connect '{}:{}'", typed, url_host(host),
+                       local.port());
+  return fmt::format("{} | nc {} {}", typed, host, local.port());
 }
 
 HealthView Session::health_view() const {
@@ -258,8 +324,10 @@ void Session::write_head() {
     turns_.cork(socket_.native_handle(), true);
   }
   const std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(in_memory)};
-  net::async_write(socket_, buffers,
-                   beast::bind_front_handler(&Session::on_head_written, shared_from_this()));
+  on_stream([&](auto& stream) {
+    net::async_write(stream, buffers,
+                     beast::bind_front_handler(&Session::on_head_written, shared_from_this()));
+  });
 }
 
 void Session::on_head_written(beast::error_code ec, std::size_t) {
@@ -275,6 +343,8 @@ void Session::send_body() {
   for (; next_span_ < body.spans.size(); ++next_span_) {
     auto& span = body.spans[next_span_];
     if (!span.head.empty()) return write_text(span.head);
+    if (span.length > 0 && tls_) return send_span_over_tls(body.file.get(), span);
+    if (tls_) continue;
     int error = 0;
     switch (turns_.send(socket_.native_handle(), body.file.get(), span, error)) {
       case SendfileTurns::Outcome::done:
@@ -285,15 +355,8 @@ void Session::send_body() {
         });
       case SendfileTurns::Outcome::would_block:
         return wait_writable();
-      case SendfileTurns::Outcome::failed: {
-        // The client went away, or the file shrank under us: the promised length cannot be
-        // kept.
-        const auto level =
-            error == EPIPE || error == ECONNRESET ? spdlog::level::debug : spdlog::level::warn;
-        spdlog::log(level, "sendfile to {} stopped with {} bytes left: {}", client(), span.length,
-                    error ? ::strerrordesc_np(error) : "the file is shorter than it was");
-        return close();
-      }
+      case SendfileTurns::Outcome::failed:
+        return file_body_failed(error, span.length);
     }
   }
   if (!body.tail.empty()) return write_text(body.tail);
@@ -301,13 +364,40 @@ void Session::send_body() {
   finish_response();
 }
 
+// Over TLS: one chunk of `span` read from `file`, then written; send_body goes on after it.
+void Session::send_span_over_tls(int file, FileSpan& span) {
+  if (!tls_chunk_) tls_chunk_ = std::make_unique<char[]>(tls_chunk_size);
+  const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(span.length, tls_chunk_size));
+  const auto got = ::pread(file, tls_chunk_.get(), want, static_cast<off_t>(span.offset));
+  if (got <= 0) return file_body_failed(got < 0 ? errno : 0, span.length);
+  set_deadline(context_.limits.write_timeout);
+  net::async_write(*tls_, net::buffer(tls_chunk_.get(), static_cast<std::size_t>(got)),
+                   [self = shared_from_this(), &span](beast::error_code ec, std::size_t n) {
+                     if (ec) return self->close();
+                     span.offset += n;
+                     span.length -= n;
+                     self->send_body();
+                   });
+}
+
+// The client went away, or the file shrank under us: the promised length cannot be kept.
+void Session::file_body_failed(int error, std::uint64_t left) {
+  const auto level =
+      error == EPIPE || error == ECONNRESET ? spdlog::level::debug : spdlog::level::warn;
+  spdlog::log(level, "sending a file to {} stopped with {} bytes left: {}", client(), left,
+              error ? ::strerrordesc_np(error) : "the file is shorter than it was");
+  close();
+}
+
 // Writes `text` (kept alive by reply_), empties it, and goes on with the body.
 void Session::write_text(std::string& text) {
   set_deadline(context_.limits.write_timeout);
-  net::async_write(socket_, net::buffer(text),
-                   [self = shared_from_this(), &text](beast::error_code ec, std::size_t) {
-                     self->on_text_written(text, ec);
-                   });
+  on_stream([&](auto& stream) {
+    net::async_write(stream, net::buffer(text),
+                     [self = shared_from_this(), &text](beast::error_code ec, std::size_t) {
+                       self->on_text_written(text, ec);
+                     });
+  });
 }
 
 void Session::on_text_written(std::string& text, beast::error_code ec) {
@@ -331,6 +421,23 @@ void Session::finish_response() {
   log_request(static_cast<unsigned>(reply_.status));
   reply_ = Reply{};
   if (after_ == After::next_request && !stopping_) return read_request();
+  if (tls_) return say_goodbye();
+  close_or_linger();
+}
+
+// TLS: close_notify before the TCP close, so that the client can tell the end of the
+// connection from a cut one (RFC 8446 section 6.1). The client's own close_notify is not
+// waited for (marked as received): what it still sends is drained like any lingering bytes.
+void Session::say_goodbye() {
+  SSL_set_shutdown(tls_->native_handle(), SSL_RECEIVED_SHUTDOWN);
+  set_deadline(context_.limits.write_timeout);
+  tls_->async_shutdown([self = shared_from_this()](beast::error_code ec) {
+    if (ec) return self->close();
+    self->close_or_linger();
+  });
+}
+
+void Session::close_or_linger() {
   if (after_ == After::close && buffer_.size() == 0) return close();
   linger_close();
 }

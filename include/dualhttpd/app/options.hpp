@@ -42,6 +42,11 @@ struct Options {
   std::uint64_t limit_request_body = std::uint64_t{64} * 1024;
   unsigned max_keepalive_requests = 100;
   std::size_t max_connections = 10000;
+  // TLS listeners ("[::1]:8443 https"): the certificate and key given, or made here.
+  std::string tls_cert;  // PEM: the server's certificate, then its chain
+  std::string tls_key;
+  bool tls_self_signed = false;  // a local CA and a certificate naming every listener
+  std::string state_dir;         // where --tls-self-signed keeps them; empty: the default
 };
 
 struct ParsedOptions {
@@ -64,5 +69,9 @@ bool names_a_file(const std::string& log_target);
 
 // The configuration file read when --config is not given: none from a build tree.
 std::string default_config_file();
+
+// Where --tls-self-signed keeps its CA and certificate without --state-dir: the package's
+// /var/lib/dualhttpd, or state/ in the build tree for a binary run from it.
+std::string default_state_dir();
 
 }  // namespace dualhttpd

@@ -16,7 +16,10 @@ struct Hint {
   std::string text;
 };
 
-std::vector<Hint> listener_hints(const Listener& listener, const MachineSnapshot& machine);
+// `cacert`: for a TLS listener, the CA file its clients verify the certificate with, if
+// known (--tls-self-signed); the curl line then carries --cacert.
+std::vector<Hint> listener_hints(const Listener& listener, const MachineSnapshot& machine,
+                                 const std::string& cacert = {});
 
 // What kind of address this is, in a few words: "documentation prefix (RFC 3849) …".
 std::string address_range_note(const IpAddress& address, bool& suspicious);

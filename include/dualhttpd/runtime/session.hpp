@@ -3,14 +3,20 @@
 // previous response is out. File bodies go out with sendfile(2) from the given offset.
 // A session runs on one worker's io_context (one thread): no strand, no locks.
 //
+// Over TLS the same session reads and writes through an OpenSSL stream on its socket. A file
+// body then passes through user space in chunks (pread, encrypt, write): sendfile cannot
+// encrypt, and kernel TLS needs the kernel's "tls" module, which not every kernel has.
+//
 // Each step of the exchange is an asynchronous pair, the step and its completion:
+//   [handshake → on_handshake] (TLS)
 //   read_head → on_head → [read_body → on_body] → answer → route → send
 //   write_head → on_head_written → [send_body ⇄ on_text_written / on_writable]
-//     → finish_response → read_request, close, or linger_close
+//     → finish_response → read_request, or [say_goodbye (TLS)] → close or linger_close
 //   linger_read → on_linger_read (after the last response)
 //   set_deadline → deadline_passed (every wait above is bounded by the one deadline)
 #pragma once
 
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -53,9 +59,12 @@ struct SessionContext {
 
 struct WorkerState;  // worker.hpp
 
+using TlsStream = net::ssl::stream<Socket&>;
+
 class Session : public std::enable_shared_from_this<Session>, public ExpendableHook {
  public:
-  Session(Socket socket, const SessionContext& context, WorkerState& worker);
+  // `tls`: the listener's TLS context, or null for plain HTTP.
+  Session(Socket socket, const SessionContext& context, WorkerState& worker, SSL_CTX* tls);
   ~Session();
 
   void start();
@@ -86,6 +95,18 @@ class Session : public std::enable_shared_from_this<Session>, public ExpendableH
   void set_deadline(Clock::duration timeout) { deadline_.set(timeout, *this); }
   void deadline_passed();
 
+  // Calls `f` with the stream requests and responses go through: TLS, or the socket itself.
+  template <class F>
+  void on_stream(F&& f) {
+    if (tls_)
+      f(*tls_);
+    else
+      f(socket_);
+  }
+  void handshake();
+  void on_handshake(beast::error_code ec);
+  void answer_plain_http();
+
   void read_request();
   void read_head();
   void on_head(beast::error_code ec, std::size_t bytes);
@@ -106,7 +127,11 @@ class Session : public std::enable_shared_from_this<Session>, public ExpendableH
   void on_text_written(std::string& text, beast::error_code ec);
   void wait_writable();
   void on_writable(beast::error_code ec);
+  void send_span_over_tls(int file, FileSpan& span);
+  void file_body_failed(int error, std::uint64_t left);
   void finish_response();
+  void say_goodbye();
+  void close_or_linger();
   void log_request(unsigned status);
   const std::string& client();
 
@@ -117,6 +142,7 @@ class Session : public std::enable_shared_from_this<Session>, public ExpendableH
   void unlink_expendable();
 
   Socket socket_;
+  std::unique_ptr<TlsStream> tls_;  // over socket_, for a TLS listener
   const SessionContext& context_;
   WorkerState& worker_;
   Phase phase_ = Phase::reading;
@@ -137,6 +163,7 @@ class Session : public std::enable_shared_from_this<Session>, public ExpendableH
   std::uint64_t body_bytes_ = 0;
   std::size_t next_span_ = 0;  // of a file body: how far sending has come
   SendfileTurns turns_;
+  std::unique_ptr<char[]> tls_chunk_;  // a file's bytes on their way into TLS
 
   std::string client_;
   Clock::time_point linger_until_;  // the lingering close ends then at the latest

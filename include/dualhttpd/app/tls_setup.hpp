@@ -1,0 +1,32 @@
+// TLS for the listeners that speak it ("[::1]:8443 https"): the certificate and key given
+// (--tls-cert, --tls-key) or made here (--tls-self-signed), loaded and checked before
+// anything listens, and what to tell the operator about them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dualhttpd/address/machine_snapshot.hpp"
+#include "dualhttpd/app/options.hpp"
+#include "dualhttpd/listen/listener_plan.hpp"
+#include "dualhttpd/tls/server_context.hpp"
+
+namespace dualhttpd {
+
+struct TlsSetup {
+  std::optional<TlsServerContext> context;  // shared by every TLS listener
+  std::vector<ssl_ctx_st*> per_listener;    // in the listeners' order; null for plain HTTP
+  std::string ca_file;                      // --tls-self-signed: the CA clients verify with
+  std::vector<std::string> notes;           // what was made, how to trust it
+  std::vector<std::string> warnings;        // the certificate will fail some clients
+  std::vector<std::string> errors;          // formatted diagnostics: the server cannot start
+
+  bool any() const { return context.has_value(); }
+};
+
+// `write` false (--check): the state directory is read, nothing is made in it.
+TlsSetup prepare_tls(const Options& options, const std::vector<Listener>& listeners,
+                     const MachineSnapshot& machine, bool write);
+
+}  // namespace dualhttpd

@@ -1,0 +1,136 @@
+#include "dualhttpd/app/tls_setup.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "dualhttpd/base/diagnostic.hpp"
+#include "dualhttpd/tls/local_ca_store.hpp"
+
+namespace dualhttpd {
+
+namespace {
+
+std::string host_name() {
+  std::array<char, 256> name{};
+  if (::gethostname(name.data(), name.size() - 1) != 0) return {};
+  return name.data();
+}
+
+// The addresses a client may name to reach a listener: its own, or for a wildcard every
+// usable address of its family on this machine (a link-local one without its zone).
+std::vector<std::string> literals_of(const Listener& l, const MachineSnapshot& machine) {
+  if (!l.spec.address.is_unspecified()) return {l.spec.address.to_string()};
+  std::vector<std::string> out;
+  for (const auto& a : machine.addresses)
+    if (a.address.family == l.spec.family() && a.usable()) out.push_back(a.address.to_string());
+  return out;
+}
+
+std::vector<TlsEndpoint> endpoints_of(const std::vector<Listener>& listeners) {
+  std::vector<TlsEndpoint> out;
+  for (const auto& l : listeners)
+    if (l.spec.tls && !l.spec.address.is_unspecified())
+      out.push_back({l.spec.address.to_string(), l.spec.port});
+  return out;
+}
+
+std::string trust_note(const std::string& ca_file, const std::string& host) {
+  const auto name = host.empty() ? std::string("dualhttpd") : "dualhttpd-" + host;
+  return fmt::format(
+      "to trust the local CA on a client host, copy {} there, then: Debian/Ubuntu: cp ca.pem "
+      "/usr/local/share/ca-certificates/{}.crt && update-ca-certificates; RHEL/Fedora: cp "
+      "ca.pem /etc/pki/ca-trust/source/anchors/{}.pem && update-ca-trust; a browser: import "
+      "ca.pem as an authority (Chromium: Settings > Privacy and security > Security > Manage "
+      "certificates > Authorities; Firefox: Settings > Certificates > View Certificates > "
+      "Authorities)",
+      ca_file, name, name);
+}
+
+// --tls-self-signed: the files in the state directory, made or issued again as needed.
+std::optional<TlsFiles> self_signed(const Options& o, const std::vector<Listener>& listeners,
+                                    const MachineSnapshot& machine, bool write, TlsSetup& out) {
+  std::vector<std::string> literals;
+  for (const auto& l : listeners)
+    if (l.spec.tls)
+      for (auto& literal : literals_of(l, machine))
+        if (std::find(literals.begin(), literals.end(), literal) == literals.end())
+          literals.push_back(std::move(literal));
+  const auto host = host_name();
+  const auto dir = o.state_dir.empty() ? default_state_dir() : o.state_dir;
+  auto local = local_certificate(dir, literals, host, write);
+  if (!local) {
+    out.errors.push_back(format_diagnostic(local.error()));
+    return std::nullopt;
+  }
+  out.ca_file = local->ca_file;
+  const auto names = fmt::format("{}", fmt::join(literals, ", "));
+  if (local->made_ca)
+    out.notes.push_back(fmt::format("{} the local CA {}: no client trusts it yet",
+                                    write ? "made" : "would make", local->ca_file));
+  if (local->issued)
+    out.notes.push_back(fmt::format("{} {} for {}{}{}, signed by the local CA",
+                                    write ? "issued" : "would issue", local->files.certificate,
+                                    names, host.empty() ? "" : " and ", host));
+  else
+    out.notes.push_back(fmt::format("TLS certificate {} (for {}{}{}, from the local CA {})",
+                                    local->files.certificate, names, host.empty() ? "" : " and ",
+                                    host, local->ca_file));
+  out.notes.push_back(trust_note(local->ca_file, host));
+  if (!write && (local->made_ca || local->issued)) return std::nullopt;  // nothing to load yet
+  return local->files;
+}
+
+}  // namespace
+
+TlsSetup prepare_tls(const Options& o, const std::vector<Listener>& listeners,
+                     const MachineSnapshot& machine, bool write) {
+  TlsSetup out;
+  const auto first_tls = std::find_if(listeners.begin(), listeners.end(),
+                                      [](const Listener& l) { return l.spec.tls; });
+  const bool given = !o.tls_cert.empty() || !o.tls_key.empty();
+  if (first_tls == listeners.end()) {
+    if (given || o.tls_self_signed)
+      out.warnings.push_back(fmt::format(
+          "{} is given, but no listener speaks TLS: put https after a listen spec, e.g. "
+          "--listen '[::1]:8443 https'",
+          o.tls_self_signed ? "--tls-self-signed" : "--tls-cert"));
+    out.per_listener.assign(listeners.size(), nullptr);
+    return out;
+  }
+  const auto example = first_tls->spec.to_spec();
+  std::optional<TlsFiles> files;
+  if (o.tls_self_signed) {
+    files = self_signed(o, listeners, machine, write, out);
+  } else if (o.tls_cert.empty() || o.tls_key.empty()) {
+    out.errors.push_back(format_diagnostic(
+        {fmt::format("{} speaks TLS, and has {}", example,
+                     o.tls_cert.empty() && o.tls_key.empty() ? "no certificate"
+                     : o.tls_cert.empty()                    ? "a key but no certificate"
+                                                             : "a certificate but no key"),
+         "a TLS listener needs a certificate and its key",
+         "--tls-cert FILE --tls-key FILE, or --tls-self-signed to have dualhttpd make a local "
+         "CA and a certificate that names the listeners"}));
+  } else {
+    files = TlsFiles{o.tls_cert, o.tls_key};
+  }
+  if (files) {
+    auto context = TlsServerContext::load(*files);
+    if (!context) {
+      out.errors.push_back(format_diagnostic(context.error()));
+    } else {
+      for (auto& warning : certificate_warnings(*files, context->names(), endpoints_of(listeners)))
+        out.warnings.push_back(std::move(warning));
+      out.context = std::move(*context);
+    }
+  }
+  for (const auto& l : listeners)
+    out.per_listener.push_back(l.spec.tls && out.context ? out.context->native() : nullptr);
+  return out;
+}
+
+}  // namespace dualhttpd

@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# HTTPS on IP literals, asserted with clients we did not write: curl (with and without
+# --cacert), Python's ssl and openssl s_client, over [::1] and 127.0.0.1, next to a plain
+# listener in the same process. --tls-self-signed makes the local CA; every feature of plain
+# HTTP is asked for again over TLS; the certificate problems are told in words.
+source "$(dirname "$0")/lib.sh"
+
+ROOT=$(make_docroot)
+head -c 3000000 /dev/urandom >"$ROOT/large.bin"
+STATE=$WORK/state
+TLS=$(free_port)
+PLAIN=$(free_port)
+V6="https://[::1]:$TLS"
+V4="https://127.0.0.1:$TLS"
+CA=$STATE/ca.pem
+start_server "$WORK/err.log" --root "$ROOT" --threads 2 --access-log "$WORK/access.log" \
+  --header-timeout 2 --listen "[::1]:$TLS https" --listen "127.0.0.1:$TLS https" \
+  --listen "[::1]:$PLAIN" --tls-self-signed --state-dir "$STATE" ||
+  { cat "$WORK/err.log"; exit 1; }
+
+# The start-up log: the listener with its protocol, the curl line that verifies, the CA made
+# and how to trust it elsewhere.
+LOG=$(cat "$WORK/err.log")
+expect_contains "log: the TLS listener" "listening on [::1]:$TLS https ipv6 interface=lo" "$LOG"
+expect_contains "log: the curl line with the CA" \
+  "curl -g --cacert $CA 'https://[::1]:$TLS/'" "$LOG"
+expect_contains "log: the plain listener's curl line" "curl -g 'http://[::1]:$PLAIN/'" "$LOG"
+expect_contains "log: the CA is new" "made the local CA $CA: no client trusts it yet" "$LOG"
+expect_contains "log: the certificate names both literals" \
+  "issued $STATE/server.pem for ::1, 127.0.0.1" "$LOG"
+expect_contains "log: Debian's trust store" "/usr/local/share/ca-certificates/" "$LOG"
+expect_contains "log: RHEL's trust store" "/etc/pki/ca-trust/source/anchors/" "$LOG"
+expect_eq "the CA key is the owner's alone" "600" "$(stat -c %a "$STATE/ca.key")"
+
+# curl, as the log says to run it, over both literals; without the CA it is refused.
+for base in "$V6" "$V4"; do
+  curl -sS -g --cacert "$CA" "$base/" -o "$WORK/got.html"
+  if cmp -s "$WORK/got.html" "$ROOT/index.html"; then pass "curl --cacert GET / on $base"; else fail "GET / on $base"; fi
+  OUT=$(curl -sS -g "$base/" 2>&1 || true)
+  expect_contains "curl without the CA refuses $base" "unable to get local issuer certificate" "$OUT"
+done
+expect_eq "the plain listener still speaks HTTP" "hello, world" "$(curl -sS -g "http://[::1]:$PLAIN/hello.txt")"
+
+# Python's ssl, with the default context (verification and host check on).
+for host in ::1 127.0.0.1; do
+  GOT=$(python3 - "$CA" "$host" "$TLS" <<'PY'
+import http.client, ssl, sys
+ca, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+context = ssl.create_default_context(cafile=ca)
+c = http.client.HTTPSConnection(host, port, context=context, timeout=5)
+c.request("GET", "/hello.txt")
+r = c.getresponse()
+print(r.status, r.read().decode().strip(), c.sock.version(), c.sock.selected_alpn_protocol())
+PY
+  )
+  expect_eq "Python ssl on $host" "200 hello, world TLSv1.3 None" "$GOT"
+done
+
+# openssl s_client: the protocol versions, ALPN, no compression, renegotiation refused,
+# session resumption.
+sclient() { echo | timeout 5 openssl s_client -connect "[::1]:$TLS" -CAfile "$CA" "$@" 2>&1 || true; }
+OUT=$(sclient -tls1_3 -alpn h2,http/1.1)
+expect_contains "TLS 1.3" "New, TLSv1.3, Cipher is TLS_AES_" "$OUT"
+expect_contains "ALPN: http/1.1 out of h2 and http/1.1" "ALPN protocol: http/1.1" "$OUT"
+expect_contains "the certificate verifies" "Verify return code: 0 (ok)" "$OUT"
+OUT=$(sclient -tls1_2)
+expect_contains "TLS 1.2, an ECDHE AEAD cipher" "New, TLSv1.2, Cipher is ECDHE-ECDSA-AES" "$OUT"
+expect_contains "no compression" "Compression: NONE" "$OUT"
+for old in tls1 tls1_1; do
+  expect_contains "-$old refused" "alert protocol version" "$(sclient -$old)"
+done
+expect_contains "a weak TLS 1.2 cipher refused" "handshake failure" \
+  "$(sclient -tls1_2 -cipher AES128-SHA)"
+expect_contains "h2 alone: no_application_protocol" "no application protocol" "$(sclient -alpn h2)"
+OUT=$( (sleep 0.5; printf 'R\n'; sleep 1) | timeout 5 openssl s_client -connect "127.0.0.1:$TLS" \
+  -tls1_2 -CAfile "$CA" 2>&1 || true)
+expect_contains "renegotiation refused" "no renegotiation" "$OUT"
+for version in tls1_2 tls1_3; do
+  rm -f "$WORK/session"
+  printf 'GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n' |
+    timeout 5 openssl s_client -connect "[::1]:$TLS" -CAfile "$CA" -$version -sess_out "$WORK/session" >/dev/null 2>&1 || true
+  OUT=$(printf 'GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n' |
+    timeout 5 openssl s_client -connect "[::1]:$TLS" -CAfile "$CA" -$version -sess_in "$WORK/session" 2>&1 || true)
+  expect_contains "session resumed ($version)" "Reused, TLSv1." "$OUT"
+done
+
+# Every feature over TLS as over plain HTTP.
+get() { curl -sS -g --cacert "$CA" "$@"; }
+status() { get -o /dev/null -w '%{http_code}' "$@"; }
+get "$V6/large.bin" -o "$WORK/large.got"
+if cmp -s "$WORK/large.got" "$ROOT/large.bin"; then pass "3 MB file byte for byte over TLS"; else fail "large file over TLS differs"; fi
+expect_eq "a range" "$(head -c 2000 "$ROOT/large.bin" | tail -c 1000 | od -An -tx1 | tr -d ' \n')" \
+  "$(get -r 1000-1999 "$V4/large.bin" | od -An -tx1 | tr -d ' \n')"
+expect_eq "a range: 206" "206" "$(status -r 0-9 "$V6/large.bin")"
+MULTI=$(get -r 0-1,10-11 "$V6/hello.txt" | tr -d '\r')
+expect_contains "two ranges: multipart" "Content-Range: bytes 10-11/13" "$MULTI"
+ETAG=$(get -D - -o /dev/null "$V6/hello.txt" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')
+expect_eq "If-None-Match: 304" "304" "$(status -H "If-None-Match: $ETAG" "$V6/hello.txt")"
+HEAD=$(get -I "$V4/hello.txt" | tr -d '\r')
+expect_contains "HEAD" "Content-Length: 13" "$HEAD"
+expect_eq "directory: 301" "301" "$(status "$V6/docs")"
+expect_eq "dotfile: 403" "403" "$(status "$V6/.htaccess")"
+expect_contains "/healthz over TLS: the client's family" '"family":"ipv4"' "$(get "$V4/healthz")"
+OUT=$(get -v "$V6/hello.txt" "$V6/style.css" 2>&1)
+expect_contains "keep-alive: two requests, one connection" "Re-using existing connection" "$OUT"
+OUT=$(printf 'GET /hello.txt HTTP/1.1\r\nHost: a\r\n\r\nGET /style.css HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n' |
+  timeout 5 openssl s_client -quiet -connect "[::1]:$TLS" -CAfile "$CA" 2>/dev/null | tr -d '\r' || true)
+expect_contains "pipelined: the first answer" "hello, world" "$OUT"
+expect_contains "pipelined: the second answer" "body { color: red }" "$OUT"
+ACCESS=$(text_when "$WORK/access.log" "GET /style.css")
+expect_contains "access log: a TLS request" '"GET /hello.txt HTTP/1.1" 200 13' "$ACCESS"
+
+# Plain HTTP to the TLS port: a plain 400 that names the URL to use, then the close.
+OUT=$(raw_request ::1 "$TLS" 'GET / HTTP/1.1\r\nHost: a\r\n\r\n' | tr -d '\r')
+expect_contains "plain HTTP to the TLS port: 400" "HTTP/1.1 400 Bad Request" "$OUT"
+expect_contains "and the URL to use" "Ask for https://[::1]:$TLS/ instead." "$OUT"
+expect_eq "then the connection closes" "closed" "$(closes_after 127.0.0.1 "$TLS" 'GET / HTTP/1.1\r\nHost: a\r\n\r\n')"
+# Garbage instead of a ClientHello: closed, and the server serves on.
+expect_eq "garbage instead of a ClientHello: closed" "closed" \
+  "$(closes_after ::1 "$TLS" '\x16\x03\x01\x00\x05garbagegarbage')"
+# A client that stops in the middle of its handshake is closed at the header timeout (2 s).
+start_clock
+OUT=$(python3 - "$TLS" <<'PY'
+import socket, sys
+s = socket.create_connection(("::1", int(sys.argv[1])), timeout=10)
+s.sendall(b"\x16\x03\x01\x02\x00\x01")  # a record header and the start of a ClientHello
+try:
+    print("closed" if not s.recv(100) else "data")
+except ConnectionResetError:
+    print("closed")
+PY
+)
+stop_clock
+expect_eq "a stalled handshake is closed" "closed" "$OUT"
+expect_elapsed "at the header timeout" 1500 4000
+expect_eq "the server serves on" "200" "$(status "$V6/")"
+
+# A second start with the same state directory keeps the CA and the certificate; a new
+# listener's address gets a new certificate from the same CA.
+stop_server "$SERVER_PID"
+expect_eq "SIGTERM: exit 0" "0" "$STOP_STATUS"
+CA_BEFORE=$(sha256sum <"$CA")
+start_server "$WORK/err2.log" --root "$ROOT" --listen "[::1]:$TLS https" --tls-self-signed \
+  --state-dir "$STATE" || { cat "$WORK/err2.log"; exit 1; }
+LOG=$(cat "$WORK/err2.log")
+expect_not_contains "again: no new CA" "made the local CA" "$LOG"
+expect_not_contains "again: no new certificate" "issued" "$LOG"
+stop_server "$SERVER_PID"
+run_capture --check --root "$ROOT" --listen "[::1]:$TLS https" --listen "127.0.0.2:$TLS https" \
+  --tls-self-signed --state-dir "$STATE"
+expect_eq "--check with a new address: exit 0" "0" "$STATUS"
+expect_contains "--check: it would issue a certificate" \
+  "note: would issue $STATE/server.pem for ::1, 127.0.0.2" "$OUT"
+expect_contains "--check: the curl line" "curl -g --cacert $CA 'https://127.0.0.2:$TLS/'" "$OUT"
+start_server "$WORK/err3.log" --root "$ROOT" --listen "[::1]:$TLS https" \
+  --listen "127.0.0.2:$TLS https" --tls-self-signed --state-dir "$STATE" ||
+  { cat "$WORK/err3.log"; exit 1; }
+expect_contains "a new address: a new certificate" "issued $STATE/server.pem for ::1, 127.0.0.2" \
+  "$(cat "$WORK/err3.log")"
+expect_eq "from the same CA" "$CA_BEFORE" "$(sha256sum <"$CA")"
+expect_eq "which verifies for the new address" "hello, world" \
+  "$(curl -sS --cacert "$CA" "https://127.0.0.2:$TLS/hello.txt")"
+stop_server "$SERVER_PID"
+
+# A certificate given, and what is wrong with it, in words.
+cp "$STATE/server.pem" "$WORK/given.pem"
+cp "$STATE/server.key" "$WORK/given.key"
+run_capture --check --root "$ROOT" --listen "[::1]:$TLS https"
+expect_eq "https without a certificate: exit 2" "2" "$STATUS"
+expect_contains "https without a certificate: why" "[::1]:$TLS https speaks TLS, and has no certificate" "$ERR"
+expect_contains "https without a certificate: the fix" "--tls-cert FILE --tls-key FILE, or --tls-self-signed" "$ERR"
+chmod 644 "$WORK/given.key"
+run_capture --check --root "$ROOT" --listen "[::1]:$TLS https" --tls-cert "$WORK/given.pem" --tls-key "$WORK/given.key"
+expect_eq "a key every user can read: exit 2" "2" "$STATUS"
+expect_contains "a key every user can read: the fix" "fix:   chmod o-rwx $WORK/given.key" "$ERR"
+chmod 600 "$WORK/given.key"
+run_capture --check --root "$ROOT" --listen "[::1]:$TLS https" --tls-cert "$WORK/given.pem" --tls-key "$STATE/ca.key"
+expect_contains "another key" "the TLS key $STATE/ca.key does not belong to the certificate $WORK/given.pem" "$ERR"
+PORT2=$(free_port)
+start_server "$WORK/err4.log" --root "$ROOT" --listen "127.0.0.3:$PORT2 https" \
+  --tls-cert "$WORK/given.pem" --tls-key "$WORK/given.key" || { cat "$WORK/err4.log"; exit 1; }
+expect_contains "a certificate that does not name the listener: a warning" \
+  "the TLS certificate $WORK/given.pem does not name 127.0.0.3" "$(cat "$WORK/err4.log")"
+OUT=$(curl -sS --cacert "$CA" "https://127.0.0.3:$PORT2/" 2>&1 || true)
+expect_contains "and curl says what the warning said it would" \
+  "no alternative certificate subject name matches target host name '127.0.0.3'" "$OUT"
+stop_server "$SERVER_PID"
+
+finish
