@@ -135,7 +135,18 @@ class Reader {
         conf_.document_root = d;
     }
     if (iequals(d.name, "DirectoryIndex")) conf_.directory_index = d;
+    if (iequals(d.name, "SSLCertificateFile") || iequals(d.name, "SSLCertificateKeyFile"))
+      tls_file(d);
     if (iequals(d.name, "Options")) options(d);
+  }
+
+  void tls_file(HttpdDirective d) {
+    if (d.args.empty()) return;
+    if (!d.args.front().empty() && d.args.front().front() != '/')
+      d.args.front() = server_root_ + "/" + d.args.front();
+    auto* vhost = virtual_host();
+    auto& files = vhost ? vhost->tls : conf_.tls;
+    (iequals(d.name, "SSLCertificateFile") ? files.certificate : files.key) = std::move(d);
   }
 
   HttpdVirtualHost* virtual_host() {
@@ -159,7 +170,7 @@ class Reader {
     const auto name = negated ? std::string_view(argument).substr(1) : std::string_view(argument);
     if (iequals(s.kind, "IfModule")) s.active = s.active && (loaded(name) != negated);
     if (iequals(s.kind, "IfDefine")) s.active = s.active && negated;  // nothing is -D defined
-    if (s.active && iequals(s.kind, "VirtualHost")) conf_.virtual_hosts.push_back({d, {}});
+    if (s.active && iequals(s.kind, "VirtualHost")) conf_.virtual_hosts.push_back({d, {}, {}});
     sections_.push_back(std::move(s));
   }
 
@@ -255,6 +266,64 @@ bool tls_listen(const HttpdDirective& d) {
   return spec == "443" || spec.ends_with(":443");
 }
 
+// The port of a Listen spec: "443" of "[2001:db8::24]:443", "0.0.0.0:443" or "443".
+std::string port_of(const std::string& spec) {
+  const auto colon = spec.rfind(':');
+  return colon == std::string::npos ? spec : spec.substr(colon + 1);
+}
+
+// Whether <VirtualHost ADDR:PORT ...> answers on one of `ports`.
+bool listens_on(const HttpdVirtualHost& v, const std::vector<std::string>& ports) {
+  return std::any_of(v.section.args.begin(), v.section.args.end(), [&](const std::string& a) {
+    return std::find(ports.begin(), ports.end(), port_of(a)) != ports.end();
+  });
+}
+
+// The certificate and key for the TLS listeners: those of the first virtual host on a TLS
+// port that names one, else the main server's; other virtual hosts' are named, not taken.
+void translate_tls_files(const HttpdConf& conf, const std::vector<std::string>& tls_ports,
+                         HttpdTranslation& t) {
+  const HttpdTlsFiles* chosen = nullptr;
+  const HttpdVirtualHost* from = nullptr;
+  for (const auto& v : conf.virtual_hosts)
+    if (v.tls.certificate && listens_on(v, tls_ports)) {
+      chosen = &v.tls;
+      from = &v;
+      break;
+    }
+  if (!chosen && conf.tls.certificate) chosen = &conf.tls;
+  if (!chosen) {
+    t.lines.push_back(
+        "no SSLCertificateFile for the TLS listeners: give dualhttpd --tls-cert FILE --tls-key "
+        "FILE, or --tls-self-signed for a certificate that names their addresses");
+    return;
+  }
+  const auto& certificate = *chosen->certificate;
+  t.tls_cert = certificate.args.front();
+  const auto of = from ? fmt::format(" (of <VirtualHost {}> at {})",
+                                     fmt::join(from->section.args, " "), from->section.where())
+                       : std::string();
+  t.lines.push_back(fmt::format("{}: SSLCertificateFile {} -> --tls-cert {}{}", certificate.where(),
+                                t.tls_cert, t.tls_cert, of));
+  if (chosen->key) {
+    t.tls_key = chosen->key->args.front();
+    t.lines.push_back(fmt::format("{}: SSLCertificateKeyFile {} -> --tls-key {}",
+                                  chosen->key->where(), t.tls_key, t.tls_key));
+  } else {
+    t.tls_key = t.tls_cert;
+    t.lines.push_back(
+        fmt::format("no SSLCertificateKeyFile: the key is in {}, as httpd reads it -> --tls-key {}",
+                    t.tls_cert, t.tls_key));
+  }
+  for (const auto& v : conf.virtual_hosts)
+    if (v.tls.certificate && &v.tls != chosen)
+      t.lines.push_back(fmt::format(
+          "{}: SSLCertificateFile {} of <VirtualHost {}> -> not taken: dualhttpd serves one "
+          "certificate on every TLS listener",
+          v.tls.certificate->where(), v.tls.certificate->args.front(),
+          fmt::join(v.section.args, " ")));
+}
+
 }  // namespace
 
 std::string HttpdDirective::where() const {
@@ -278,29 +347,24 @@ HttpdConf read_httpd_conf(const std::string& path) {
 
 HttpdTranslation translate_httpd_conf(const HttpdConf& conf) {
   HttpdTranslation t;
+  std::vector<std::string> tls_ports;
   for (const auto& d : conf.listens) {
     if (d.args.empty()) continue;
-    if (tls_listen(d)) {
-      t.lines.push_back(fmt::format(
-          "{}: Listen {} -> left out: httpd speaks TLS there ({}), and dualhttpd plain HTTP "
-          "only; clients that expect TLS on it would get garbage",
-          d.where(), fmt::join(d.args, " "),
-          d.args.size() > 1 ? "https" : "https is httpd's protocol for port 443"));
-      continue;
-    }
-    t.listen.push_back(d.args.front());
+    const bool tls = tls_listen(d);
+    const auto spec = tls ? d.args.front() + " https" : d.args.front();
+    t.listen.push_back(spec);
     t.listen_origin.push_back(d.where());
     std::string note;
-    if (d.args.size() > 1 && !iequals(d.args[1], "http"))
-      note = fmt::format(" ('{}' is dropped: dualhttpd speaks plain HTTP)", d.args[1]);
+    if (tls && d.args.size() == 1) note = " (https is httpd's protocol for port 443)";
+    if (d.args.size() > 1 && !iequals(d.args[1], "http") && !tls)
+      note = fmt::format(" ('{}' is dropped: dualhttpd speaks HTTP and HTTPS)", d.args[1]);
+    if (tls) tls_ports.push_back(port_of(d.args.front()));
     t.lines.push_back(fmt::format("{}: Listen {} -> --listen '{}'{}", d.where(),
-                                  fmt::join(d.args, " "), d.args.front(), note));
+                                  fmt::join(d.args, " "), spec, note));
   }
   if (conf.listens.empty())
     t.lines.push_back("no Listen line: dualhttpd would use its own default listeners");
-  else if (t.listen.empty())
-    t.lines.push_back(
-        "no Listen line is plain HTTP: dualhttpd would use its own default listeners");
+  if (!tls_ports.empty()) translate_tls_files(conf, tls_ports, t);
   // The main server's DocumentRoot; without one, that of the first <VirtualHost>, which httpd
   // answers with when no name matches. Every other one is named, and not taken.
   const HttpdDirective* root = conf.document_root ? &*conf.document_root : nullptr;

@@ -92,12 +92,19 @@ bool apply_httpd_conf(const CLI::App& app, Options& o) {
   }
   if (!t.root.empty() && app.count("--root") == 0) o.root = t.root;
   if (app.count("--autoindex") == 0) o.autoindex = t.autoindex;
+  if (!t.tls_cert.empty() && app.count("--tls-cert") == 0 && app.count("--tls-key") == 0 &&
+      !o.tls_self_signed) {
+    o.tls_cert = t.tls_cert;
+    o.tls_key = t.tls_key;
+  }
   // The command line to use from now on: each spec as it can work here (the problems of the
   // spec as httpd wrote it are still reported by --check and a start).
   std::string command = "dualhttpd";
   if (!o.root.empty()) command += " --root " + o.root;
   for (const auto& spec : o.listen) command += " --listen '" + working_spec(spec) + "'";
   if (o.autoindex) command += " --autoindex";
+  if (!o.tls_cert.empty()) command += " --tls-cert " + o.tls_cert + " --tls-key " + o.tls_key;
+  if (o.tls_self_signed) command += " --tls-self-signed";
   fmt::print("as a dualhttpd command line: {}\n", command);
   return true;
 }

@@ -67,7 +67,7 @@ Problem zone_not_allowed(const ListenSpec& spec) {
                  fmt::format("only link-local (fe80::/10) addresses take a zone; {} is not "
                              "link-local, and the kernel would ignore '%{}' without a word",
                              spec.address.to_string(), spec.zone),
-                 fmt::format("drop the zone: listen on {}", bare.to_string()), ProblemKind::config};
+                 fmt::format("drop the zone: listen on {}", bare.to_spec()), ProblemKind::config};
 }
 
 Problem unknown_zone(const ListenSpec& spec, const MachineSnapshot& machine) {
@@ -207,8 +207,11 @@ std::vector<std::string> freebind_warnings(const std::vector<Listener>& listener
 std::vector<std::string> zoned_alternatives(const ListenSpec& spec,
                                             const MachineSnapshot& machine) {
   std::vector<std::string> out;
-  for (const auto* h : machine.holders(spec.address))
-    out.push_back(format_endpoint(spec.address, h->ifname, spec.port));
+  for (const auto* h : machine.holders(spec.address)) {
+    ListenSpec zoned = spec;
+    zoned.zone = h->ifname;
+    out.push_back(zoned.to_spec());
+  }
   return out;
 }
 

@@ -159,10 +159,14 @@ std::string names_text(const CertificateNames& names) {
 }  // namespace
 
 Result<TlsServerContext> TlsServerContext::load(const TlsFiles& files) {
+  // Debian's apache2 names the snakeoil pair that the ssl-cert package makes.
+  const bool snakeoil = files.certificate.find("ssl-cert-snakeoil") != std::string::npos;
   const auto certificate = read_pem_file(
       files.certificate, "certificate",
-      "point --tls-cert at the server's certificate (PEM), or let dualhttpd make one: "
-      "--tls-self-signed");
+      snakeoil ? "apt-get install ssl-cert (it makes the snakeoil pair), or let dualhttpd make "
+                 "a certificate that names the listeners: --tls-self-signed"
+               : "point --tls-cert at the server's certificate (PEM), or let dualhttpd make "
+                 "one: --tls-self-signed");
   if (!certificate) return certificate.error();
   const auto key = read_pem_file(files.key, "key",
                                  "point --tls-key at the certificate's key; dualhttpd reads it "

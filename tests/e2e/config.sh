@@ -149,26 +149,52 @@ EOF2
     "DocumentRoot \"/var/www/html\" -> --root /var/www/html (of <VirtualHost *:80>" "$OUT"
   expect_contains "Options of <Directory /var/www/>" "Options Indexes FollowSymLinks -> --autoindex" "$OUT"
   expect_contains "the command line" "as a dualhttpd command line: dualhttpd --root /var/www/html --listen '80' --autoindex" "$OUT"
-  # The same tree with mod_ssl enabled: its Listen 443 is TLS, and left out.
+  # The same tree with mod_ssl and the default-ssl site enabled (a2enmod ssl; a2ensite
+  # default-ssl): its Listen 443 is TLS, and the certificate is default-ssl's snakeoil one,
+  # which only the ssl-cert package makes: said so, with the file.
   cp -a /etc/apache2 "$WORK/apache2"
   ln -s ../mods-available/ssl.load "$WORK/apache2/mods-enabled/ssl.load"
+  ln -s ../sites-available/default-ssl.conf "$WORK/apache2/sites-enabled/default-ssl.conf"
   OUT=$(ip netns exec "$NS" "$DUALHTTPD" --from-httpd-conf "$WORK/apache2/apache2.conf" --check 2>&1) || true
-  expect_contains "with mod_ssl, Listen 443 is TLS: left out" \
-    "ports.conf:8: Listen 443 -> left out: httpd speaks TLS there" "$OUT"
-  # A RHEL-style tree: conf.modules.d loads mod_ssl, conf.d/ssl.conf listens with https.
-  mkdir -p "$WORK/rhel/conf" "$WORK/rhel/conf.modules.d" "$WORK/rhel/conf.d"
+  expect_contains "with mod_ssl, Listen 443 is TLS" \
+    "ports.conf:8: Listen 443 -> --listen '443 https' (https is httpd's protocol for port 443)" "$OUT"
+  expect_contains "default-ssl's certificate is taken" \
+    "default-ssl.conf:31: SSLCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem -> --tls-cert /etc/ssl/certs/ssl-cert-snakeoil.pem (of <VirtualHost *:443>" "$OUT"
+  expect_contains "and its key" \
+    "default-ssl.conf:32: SSLCertificateKeyFile /etc/ssl/private/ssl-cert-snakeoil.key -> --tls-key /etc/ssl/private/ssl-cert-snakeoil.key" "$OUT"
+  if [ ! -e /etc/ssl/certs/ssl-cert-snakeoil.pem ]; then
+    expect_contains "a certificate that is not there is named" \
+      "cannot read the TLS certificate /etc/ssl/certs/ssl-cert-snakeoil.pem" "$OUT"
+    expect_contains "with the package that makes it" "apt-get install ssl-cert" "$OUT"
+  fi
+  # A RHEL-style tree: conf.modules.d loads mod_ssl, conf.d/ssl.conf listens with https and
+  # names its certificate and key.
+  mkdir -p "$WORK/rhel/conf" "$WORK/rhel/conf.modules.d" "$WORK/rhel/conf.d" "$WORK/rhel/pki"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+    -addext subjectAltName=IP:127.0.0.1 -days 30 -keyout "$WORK/rhel/pki/localhost.key" \
+    -out "$WORK/rhel/pki/localhost.crt" 2>/dev/null
+  chmod 600 "$WORK/rhel/pki/localhost.key"
   printf 'ServerRoot "%s"\nListen 127.0.0.1:%s\nInclude conf.modules.d/*.conf\nDocumentRoot "%s"\nIncludeOptional conf.d/*.conf\n' \
     "$WORK/rhel" "$P2" "$ROOT" >"$WORK/rhel/conf/httpd.conf"
   printf 'LoadModule ssl_module modules/mod_ssl.so\n' >"$WORK/rhel/conf.modules.d/00-ssl.conf"
-  printf 'Listen 443 https\n<VirtualHost _default_:443>\nDocumentRoot "/var/www/secure"\n</VirtualHost>\n' \
+  printf 'Listen 443 https\n<VirtualHost _default_:443>\nDocumentRoot "/var/www/secure"\nSSLCertificateFile pki/localhost.crt\nSSLCertificateKeyFile pki/localhost.key\n</VirtualHost>\n' \
     >"$WORK/rhel/conf.d/ssl.conf"
-  run_capture --from-httpd-conf "$WORK/rhel/conf/httpd.conf" --check
+  STATUS=0
+  ip netns exec "$NS" "$DUALHTTPD" --from-httpd-conf "$WORK/rhel/conf/httpd.conf" --check \
+    >"$WORK/rhel.out" 2>"$WORK/rhel.err" || STATUS=$?
+  OUT=$(cat "$WORK/rhel.out")
   expect_eq "RHEL-style tree: --check passes" "0" "$STATUS"
-  expect_contains "Listen 443 https is left out" "conf.d/ssl.conf:1: Listen 443 https -> left out" "$OUT"
+  expect_contains "Listen 443 https is TLS" "conf.d/ssl.conf:1: Listen 443 https -> --listen '443 https'" "$OUT"
+  expect_contains "its certificate, relative to ServerRoot" \
+    "conf.d/ssl.conf:4: SSLCertificateFile $WORK/rhel/pki/localhost.crt -> --tls-cert $WORK/rhel/pki/localhost.crt" "$OUT"
   expect_contains "the main DocumentRoot is taken" "DocumentRoot \"$ROOT\" -> --root $ROOT" "$OUT"
   expect_contains "the TLS vhost's is named, not taken" \
     "DocumentRoot \"/var/www/secure\" of <VirtualHost _default_:443> -> not taken" "$OUT"
-  expect_contains "only the plain listener" "ok: 127.0.0.1:$P2" "$OUT"
+  expect_contains "the plain listener" "ok: 127.0.0.1:$P2" "$OUT"
+  expect_contains "and the TLS ones" "ok: 0.0.0.0:443 https" "$OUT"
+  expect_contains "with the certificate" "ok: TLS certificate $WORK/rhel/pki/localhost.crt" "$OUT"
+  expect_contains "the command line to use" \
+    "--listen '443 https' --tls-cert $WORK/rhel/pki/localhost.crt --tls-key $WORK/rhel/pki/localhost.key" "$OUT"
   printf 'Include conf.missing/*.conf\n' >>"$WORK/httpd/conf/httpd.conf"
   run_capture --from-httpd-conf "$WORK/httpd/conf/httpd.conf" --check
   expect_eq "an Include that matches nothing: exit 2" "2" "$STATUS"

@@ -32,13 +32,16 @@ TEST_CASE("Listen, DocumentRoot and Options of the DocumentRoot's <Directory>") 
       "<Directory \"/var/www/html/\">\n"
       "    Options -Indexes +FollowSymLinks\n"
       "</Directory>\n");
-  CHECK(t.listen == std::vector<std::string>{"80"});  // never plain HTTP where httpd spoke TLS
+  // TLS where httpd spoke TLS, never plain HTTP.
+  CHECK(t.listen == std::vector<std::string>{"80", "[2001:db8:21c::24]:8443 https"});
   CHECK(t.root == "/var/www/html");
   CHECK_FALSE(t.autoindex);  // the Options of <Directory /> do not apply to the DocumentRoot
   CHECK(any_line(t, "httpd.conf:2: Listen 80 -> --listen '80'"));
   CHECK(any_line(t,
-                 "httpd.conf:3: Listen [2001:db8:21c::24]:8443 https -> left out: httpd "
-                 "speaks TLS there"));
+                 "httpd.conf:3: Listen [2001:db8:21c::24]:8443 https -> --listen "
+                 "'[2001:db8:21c::24]:8443 https'"));
+  CHECK(any_line(t, "no SSLCertificateFile for the TLS listeners: give dualhttpd --tls-cert"));
+  CHECK(t.tls_cert.empty());
   CHECK(any_line(t, "httpd.conf:9: Options -Indexes +FollowSymLinks -> no --autoindex"));
 }
 
@@ -98,10 +101,10 @@ TEST_CASE("<IfModule> and <IfDefine> hold only for what the configuration loads"
       "<IfModule mod_ssl.c>\n"
       "  Listen 443\n"
       "</IfModule>\n");
-  CHECK(ssl.listen == std::vector<std::string>{"80"});
+  CHECK(ssl.listen == std::vector<std::string>{"80", "443 https"});
   CHECK(any_line(ssl,
-                 "httpd.conf:4: Listen 443 -> left out: httpd speaks TLS there (https is "
-                 "httpd's protocol for port 443)"));
+                 "httpd.conf:4: Listen 443 -> --listen '443 https' (https is httpd's protocol "
+                 "for port 443)"));
 }
 
 TEST_CASE("virtual hosts: the first one's DocumentRoot without a main one; the others named") {
@@ -132,4 +135,43 @@ TEST_CASE("virtual hosts: the first one's DocumentRoot without a main one; the o
       "</VirtualHost>\n");
   CHECK(main.root == "/srv/main");  // a <VirtualHost>'s no longer replaces the main one
   CHECK(any_line(main, "\"/srv/vhost\" of <VirtualHost *:80> -> not taken"));
+}
+
+TEST_CASE("the certificate of the virtual host that listens on the TLS port") {
+  const auto t = translate(
+      "ServerRoot /etc/httpd\n"
+      "Listen 80\n"
+      "Listen [2001:db8:21c::24]:443 https\n"
+      "SSLCertificateFile /etc/pki/main.pem\n"
+      "<VirtualHost *:80>\n"
+      "  SSLCertificateFile /etc/pki/plain-port.pem\n"
+      "</VirtualHost>\n"
+      "<VirtualHost [2001:db8:21c::24]:443>\n"
+      "  SSLEngine on\n"
+      "  SSLCertificateFile conf/guest.crt\n"
+      "  SSLCertificateKeyFile \"/etc/pki/private/guest.key\"\n"
+      "</VirtualHost>\n"
+      "<VirtualHost _default_:443>\n"
+      "  SSLCertificateFile /etc/pki/other.pem\n"
+      "</VirtualHost>\n");
+  CHECK(t.listen == std::vector<std::string>{"80", "[2001:db8:21c::24]:443 https"});
+  CHECK(t.tls_cert == "/etc/httpd/conf/guest.crt");  // relative to ServerRoot, as httpd reads it
+  CHECK(t.tls_key == "/etc/pki/private/guest.key");
+  CHECK(any_line(t,
+                 "httpd.conf:10: SSLCertificateFile /etc/httpd/conf/guest.crt -> --tls-cert "
+                 "/etc/httpd/conf/guest.crt (of <VirtualHost [2001:db8:21c::24]:443> at "
+                 "httpd.conf:8)"));
+  CHECK(
+      any_line(t, "httpd.conf:11: SSLCertificateKeyFile /etc/pki/private/guest.key -> --tls-key"));
+  CHECK(any_line(t,
+                 "httpd.conf:14: SSLCertificateFile /etc/pki/other.pem of <VirtualHost "
+                 "_default_:443> -> not taken: dualhttpd serves one certificate"));
+
+  // No virtual host on the port: the main server's; no key line: the key is in the file.
+  const auto main = translate(
+      "Listen 8443 https\n"
+      "SSLCertificateFile /etc/pki/both.pem\n");
+  CHECK(main.tls_cert == "/etc/pki/both.pem");
+  CHECK(main.tls_key == "/etc/pki/both.pem");
+  CHECK(any_line(main, "no SSLCertificateKeyFile: the key is in /etc/pki/both.pem"));
 }

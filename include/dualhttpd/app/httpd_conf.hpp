@@ -23,15 +23,23 @@ struct HttpdDirective {
   std::string where() const;  // "/etc/httpd/conf/httpd.conf:42"
 };
 
+// mod_ssl's certificate and key lines (paths made absolute against ServerRoot).
+struct HttpdTlsFiles {
+  std::optional<HttpdDirective> certificate;  // SSLCertificateFile
+  std::optional<HttpdDirective> key;          // SSLCertificateKeyFile
+};
+
 struct HttpdVirtualHost {
   HttpdDirective section;  // <VirtualHost *:80>
   std::optional<HttpdDirective> document_root;
+  HttpdTlsFiles tls;
 };
 
 struct HttpdConf {
   std::vector<std::string> files;  // every file read, in order
   std::vector<HttpdDirective> listens;
   std::optional<HttpdDirective> document_root;  // the main server's (outside <VirtualHost>)
+  HttpdTlsFiles tls;                            // the main server's
   std::vector<HttpdVirtualHost> virtual_hosts;
   std::optional<HttpdDirective> directory_index;
   // Options lines: at the top level (path ""), and of each <Directory PATH>.
@@ -46,6 +54,10 @@ struct HttpdTranslation {
   std::vector<std::string> listen_origin;
   std::string root;  // empty: no DocumentRoot
   bool autoindex = false;
+  // For the TLS listeners: the certificate and key of the virtual host that listens on
+  // their port (else the main server's); empty when none is named.
+  std::string tls_cert;
+  std::string tls_key;
   std::vector<std::string> lines;
 };
 

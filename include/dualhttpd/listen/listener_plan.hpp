@@ -34,7 +34,8 @@ ListenerPlan plan_listeners(const std::vector<ListenSpec>& specs, const MachineS
 std::vector<std::string> freebind_warnings(const std::vector<Listener>& listeners,
                                            const MachineSnapshot& machine);
 
-// The corrected text of a link-local spec, one per interface that holds the address.
+// The corrected text of a link-local spec, one per interface that holds the address (with
+// " https" for a TLS listener: what --listen takes).
 std::vector<std::string> zoned_alternatives(const ListenSpec& spec, const MachineSnapshot& machine);
 
 }  // namespace dualhttpd
