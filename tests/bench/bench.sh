@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # dualhttpd side by side with lighttpd and nginx (Debian's), on [::1] only.
 #
-#   tests/bench/bench.sh DUALHTTPD [--smoke | --large-files] [--rounds N] [--seconds S] [--only REGEX]
+#   tests/bench/bench.sh DUALHTTPD [--smoke | --large-files | --tls] [--rounds N] [--seconds S] [--only REGEX]
 #
 # Each server gets one worker (dualhttpd --threads 1) pinned to CPU 0; wrk -t1 runs pinned to
 # CPU 1. Every row is measured in interleaved rounds (dualhttpd, lighttpd, nginx, dualhttpd,
@@ -13,7 +13,10 @@
 # --smoke: one short round of two rows, checking only that every server answered without
 # errors (CTest runs this, so the script cannot rot). --only: just the rows whose label
 # matches REGEX (e.g. --only '1 KiB, 64'). --large-files: the check CTest runs as
-# bench_large_files (see large_files below). Starts and stops its own processes only.
+# bench_large_files (see large_files below). --tls: the HTTPS rows instead, dualhttpd beside
+# nginx with the same ECDSA P-256 certificate, TLS 1.2 and 1.3 and the same ciphers, neither
+# with session tickets (wrk resumes no session: Connection: close is a full TLS 1.3 handshake
+# per request). Starts and stops its own processes only.
 set -euo pipefail
 
 DUALHTTPD=$(realpath "$1")
@@ -22,11 +25,13 @@ ROUNDS=3
 SECONDS_PER_RUN=8
 SMOKE=0
 LARGE=0
+TLS=0
 ONLY=
 while [ $# -gt 0 ]; do
   case $1 in
     --smoke) SMOKE=1 ROUNDS=1 SECONDS_PER_RUN=1 ;;
     --large-files) LARGE=1 SMOKE=1 ROUNDS=7 SECONDS_PER_RUN=2 ;;
+    --tls) TLS=1 ;;
     --rounds) ROUNDS=$2 && shift ;;
     --seconds) SECONDS_PER_RUN=$2 && shift ;;
     --only) ONLY=$2 && shift ;;
@@ -59,6 +64,12 @@ head -c 16384 /dev/urandom >"$ROOT/16k.bin"
 head -c $((1 << 20)) /dev/urandom >"$ROOT/1m.bin"
 [ "$SMOKE" = 1 ] || head -c $((64 << 20)) /dev/urandom >"$ROOT/64m.bin"
 chmod -R a+rX "$WORK"
+# One certificate for both TLS servers, for the address they listen on.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=bench \
+  -addext subjectAltName=IP:::1 -days 30 -keyout "$WORK/tls.key" -out "$WORK/tls.pem" 2>/dev/null
+chmod 600 "$WORK/tls.key"
+# Mozilla's intermediate ECDHE AEAD ciphers: what dualhttpd offers (tls/server_context.cpp).
+TLS12_CIPHERS=ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0)); print(s.getsockname()[1])'
@@ -69,12 +80,19 @@ start() {
   local name=$1 workers=$2 port cpus=$SERVER_CPU pid
   port=$(free_port)
   [ "$workers" -gt 1 ] && cpus="0-$((workers - 1))"
+  local scheme=http
   case $name in
     dualhttpd | dualhttpd_log)
       local log=off
       [ "$name" = dualhttpd_log ] && log=$WORK/access.log
       taskset -c "$cpus" "$DUALHTTPD" --root "$ROOT" --listen "[::1]:$port" --threads "$workers" \
         --access-log "$log" --max-keepalive-requests 1000 --log-level warn >/dev/null 2>"$WORK/$name.err" &
+      ;;
+    dualhttpd_tls)
+      scheme=https
+      taskset -c "$cpus" "$DUALHTTPD" --root "$ROOT" --listen "[::1]:$port https" --threads "$workers" \
+        --tls-cert "$WORK/tls.pem" --tls-key "$WORK/tls.key" --access-log off \
+        --max-keepalive-requests 1000 --log-level warn >/dev/null 2>"$WORK/$name.err" &
       ;;
     lighttpd)
       cat >"$WORK/lighttpd.conf" <<EOF
@@ -90,14 +108,22 @@ mimetype.assign = (".bin" => "application/octet-stream")
 EOF
       taskset -c "$cpus" lighttpd -D -f "$WORK/lighttpd.conf" &
       ;;
-    nginx)
+    nginx | nginx_tls)
+      local listen="listen [::1]:$port;"
+      if [ "$name" = nginx_tls ]; then
+        scheme=https
+        listen="listen [::1]:$port ssl; ssl_certificate $WORK/tls.pem; ssl_certificate_key $WORK/tls.key;
+    ssl_protocols TLSv1.2 TLSv1.3; ssl_ciphers $TLS12_CIPHERS; ssl_prefer_server_ciphers off;
+    ssl_ecdh_curve X25519:prime256v1:secp384r1; ssl_session_cache shared:SSL:10m;
+    ssl_session_timeout 1d; ssl_session_tickets off;"
+      fi
       mkdir -p "$WORK/nginx"
-      cat >"$WORK/nginx.conf" <<EOF
+      cat >"$WORK/$name.conf" <<EOF
 daemon off;
 master_process on;
 worker_processes $workers;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx.err;
+pid $WORK/$name.pid;
+error_log $WORK/$name.err;
 events { worker_connections 4096; }
 http {
   access_log off;
@@ -112,18 +138,19 @@ http {
   fastcgi_temp_path $WORK/nginx;
   uwsgi_temp_path $WORK/nginx;
   scgi_temp_path $WORK/nginx;
-  server { listen [::1]:$port; root $ROOT; }
+  server { $listen root $ROOT; }
 }
 EOF
-      taskset -c "$cpus" nginx -e "$WORK/nginx.err" -c "$WORK/nginx.conf" &
+      taskset -c "$cpus" nginx -e "$WORK/$name.err" -c "$WORK/$name.conf" &
       ;;
   esac
   pid=$!
   PIDS+=("$pid")
   printf -v "PORT_$name" '%s' "$port"
   printf -v "PID_$name" '%s' "$pid"
+  printf -v "SCHEME_$name" '%s' "$scheme"
   for _ in $(seq 1 100); do
-    curl -sg -o /dev/null "http://[::1]:$port/1k.bin" && return 0
+    curl -sgk -o /dev/null "$scheme://[::1]:$port/1k.bin" && return 0
     sleep 0.05
   done
   echo "FAIL  $name did not start" && cat "$WORK"/*.err && exit 1
@@ -167,12 +194,12 @@ core_jiffies() { awk -v c="cpu$1" '$1 == c { print $2 + $3 + $4 + $7 + $8, $2 + 
 measure() {
   local name=$1 path=$2 conns=$3
   shift 3
-  local port_var="PORT_$name" pid_var="PID_$name"
-  local port=${!port_var} pid=${!pid_var} before after out core_before core_after
+  local port_var="PORT_$name" pid_var="PID_$name" scheme_var="SCHEME_$name"
+  local port=${!port_var} pid=${!pid_var} scheme=${!scheme_var} before after out core_before core_after
   before=$(cpu_ticks "$pid")
   core_before=$(core_jiffies "$CLIENT_CPU")
   out=$(taskset -c "$CLIENT_CPU" wrk -t1 -c"$conns" -d"${SECONDS_PER_RUN}s" --timeout 10s --latency "$@" \
-    "http://[::1]:$port$path")
+    "$scheme://[::1]:$port$path")
   core_after=$(core_jiffies "$CLIENT_CPU")
   after=$(cpu_ticks "$pid")
   if grep -qE "Socket errors|Non-2xx" <<<"$out"; then
@@ -257,7 +284,7 @@ row() {
       rate=$rps
       cost=$(awk -v r="$rps" -v c="$cpu" 'BEGIN { printf "%.1f", (r > 0 ? 1e6 * (c / 100) / r : 0) }')
     fi
-    if [ "$name" = dualhttpd ]; then
+    if [ "$name" = dualhttpd ] || [ "$name" = dualhttpd_tls ]; then
       ref_rate=$rate ref_cost=$cost ref_client=$client
     fi
     printf '| %s | %s | %s | %s | %s ms | %s %% | %s | %s %% | %s MiB | %s |\n' "$label" "$name" "$rps" "$mbs" \
@@ -327,6 +354,35 @@ header() {
   echo "| row | server | req/s | MiB/s | p99 | server CPU | CPU cost | client core | RSS | dualhttpd ÷ this |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
 }
+
+# tls_rows : HTTPS, dualhttpd beside nginx.
+tls_rows() {
+  start dualhttpd_tls 1
+  start nginx_tls 1
+  local both="dualhttpd_tls nginx_tls"
+  echo "idle RSS with a TLS listener: dualhttpd $(rss_kib "$PID_dualhttpd_tls") KiB, nginx $(rss_kib "$PID_nginx_tls") KiB (master and worker)"
+  echo "wrk -t1, ${SECONDS_PER_RUN} s per run, $ROUNDS interleaved round(s), medians; servers on CPU $SERVER_CPU, wrk on CPU $CLIENT_CPU"
+  echo
+  header
+  row "TLS 1.3 handshake per request (Connection: close), 64 conns" /1k.bin 64 "$both" -H "Connection: close"
+  if [ "$SMOKE" = 0 ]; then
+    row "TLS 1 KiB keep-alive, 64 conns" /1k.bin 64 "$both"
+    row "TLS 1 MiB, 8 conns" /1m.bin 8 "$both"
+    row "TLS 1 MiB, 64 conns" /1m.bin 64 "$both"
+  fi
+  echo "under load: RSS dualhttpd $(rss_kib "$PID_dualhttpd_tls") KiB, nginx $(rss_kib "$PID_nginx_tls") KiB"
+  stop_all
+}
+
+if [ "$TLS" = 1 ]; then
+  tls_rows
+  if [ "$ERRORS" -gt 0 ]; then
+    echo "FAIL  $ERRORS run(s) with errors"
+    exit 1
+  fi
+  echo "ok    every server answered every request without errors"
+  exit 0
+fi
 
 start dualhttpd 1
 start lighttpd 1

@@ -78,7 +78,7 @@ expect_contains "renegotiation refused" "no renegotiation" "$OUT"
 for version in tls1_2 tls1_3; do
   rm -f "$WORK/session"
   printf 'GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n' |
-    timeout 5 openssl s_client -connect "[::1]:$TLS" -CAfile "$CA" -$version -sess_out "$WORK/session" >/dev/null 2>&1 || true
+    timeout 5 openssl s_client -ign_eof -connect "[::1]:$TLS" -CAfile "$CA" -$version -sess_out "$WORK/session" >/dev/null 2>&1 || true
   OUT=$(printf 'GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n' |
     timeout 5 openssl s_client -connect "[::1]:$TLS" -CAfile "$CA" -$version -sess_in "$WORK/session" 2>&1 || true)
   expect_contains "session resumed ($version)" "Reused, TLSv1." "$OUT"
