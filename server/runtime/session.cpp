@@ -1,6 +1,7 @@
 #include "dualhttpd/runtime/session.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/read.hpp>
@@ -39,7 +40,7 @@ std::string client_text(const Socket& socket) {
 
 Session::Session(Socket socket, const SessionContext& context, WorkerState& worker, SSL_CTX* tls)
     : socket_(std::move(socket)),
-      tls_(tls ? std::make_unique<TlsStream>(socket_, SSL_new(tls)) : nullptr),
+      tls_(tls ? std::make_unique<TlsStream>(socket_, tls) : nullptr),
       context_(context),
       worker_(worker),
       deadline_(socket_.get_executor()),
@@ -69,8 +70,7 @@ void Session::start() {
 void Session::handshake() {
   phase_ = Phase::reading;
   set_deadline(context_.limits.header_timeout);
-  tls_->async_handshake(net::ssl::stream_base::server,
-                        beast::bind_front_handler(&Session::on_handshake, shared_from_this()));
+  tls_->async_handshake(beast::bind_front_handler(&Session::on_handshake, shared_from_this()));
 }
 
 void Session::on_handshake(beast::error_code ec) {
@@ -431,9 +431,8 @@ void Session::finish_response() {
 
 // TLS: close_notify before the TCP close, so that the client can tell the end of the
 // connection from a cut one (RFC 8446 section 6.1). The client's own close_notify is not
-// waited for (marked as received): what it still sends is drained like any lingering bytes.
+// waited for: what it still sends is drained like any lingering bytes.
 void Session::say_goodbye() {
-  SSL_set_shutdown(tls_->native_handle(), SSL_RECEIVED_SHUTDOWN);
   set_deadline(context_.limits.write_timeout);
   tls_->async_shutdown([self = shared_from_this()](beast::error_code ec) {
     if (ec) return self->close();

@@ -3,9 +3,9 @@
 // previous response is out. File bodies go out with sendfile(2) from the given offset.
 // A session runs on one worker's io_context (one thread): no strand, no locks.
 //
-// Over TLS the same session reads and writes through an OpenSSL stream on its socket. A file
-// body then passes through user space in chunks (pread, encrypt, write): sendfile cannot
-// encrypt, and kernel TLS needs the kernel's "tls" module, which not every kernel has.
+// Over TLS the same session reads and writes through OpenSSL on its socket (tls_stream.hpp).
+// A file body then passes through user space in chunks (pread, encrypt, write): sendfile
+// cannot encrypt, and kernel TLS needs the kernel's "tls" module, which not every kernel has.
 //
 // Each step of the exchange is an asynchronous pair, the step and its completion:
 //   [handshake → on_handshake] (TLS)
@@ -16,7 +16,6 @@
 //   set_deadline → deadline_passed (every wait above is bounded by the one deadline)
 #pragma once
 
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -34,6 +33,7 @@
 #include "dualhttpd/runtime/net_types.hpp"
 #include "dualhttpd/runtime/sendfile_turns.hpp"
 #include "dualhttpd/runtime/session_registry.hpp"
+#include "dualhttpd/runtime/tls_stream.hpp"
 
 namespace dualhttpd {
 
@@ -58,8 +58,6 @@ struct SessionContext {
 };
 
 struct WorkerState;  // worker.hpp
-
-using TlsStream = net::ssl::stream<Socket&>;
 
 class Session : public std::enable_shared_from_this<Session>, public ExpendableHook {
  public:
