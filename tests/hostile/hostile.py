@@ -19,6 +19,7 @@ import cases_operations  # noqa: E402,F401
 import cases_inputs  # noqa: E402,F401
 import cases_protocol  # noqa: E402,F401
 import cases_promises  # noqa: E402,F401
+import cases_tls  # noqa: E402,F401
 from registry import CASES  # noqa: E402
 from harness import Checks, Workdir  # noqa: E402
 

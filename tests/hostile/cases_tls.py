@@ -1,0 +1,152 @@
+"""Hostile TLS clients (issue 15's proof): handshakes left half-open by the thousand, a
+handshake that stalls, garbage instead of a ClientHello, plain HTTP on the TLS port."""
+
+import os
+import resource
+import socket
+import ssl
+import time
+
+from harness import NormalClient, Server, connect, free_port, percentile, read_until_closed
+from registry import case
+
+HALF_OPEN = 1000
+
+
+def tls_server(work, extra=()):
+    """dualhttpd with a TLS listener on 127.0.0.1 and the local CA of --tls-self-signed."""
+    root = work.docroot()
+    state = os.path.join(work.path, "state")
+    port = free_port()
+    server = Server(work, ["--root", root, "--access-log", "off", "--tls-self-signed",
+                           "--state-dir", state, "--listen", f"127.0.0.1:{port} https",
+                           *extra], port=port, listen=False)
+    return server, os.path.join(state, "ca.pem")
+
+
+class TlsClient(NormalClient):
+    """The normal client over TLS: a new connection and a full handshake every time, verified
+    against the local CA."""
+
+    def __init__(self, port, cafile):
+        super().__init__(port)
+        self.context = ssl.create_default_context(cafile=cafile)
+
+    def run(self):
+        while not self.stop_event.is_set():
+            start = time.monotonic()
+            try:
+                with self.context.wrap_socket(connect(self.port), server_hostname="127.0.0.1") as s:
+                    s.sendall(b"GET /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                              b"Connection: close\r\n\r\n")
+                    data = b""
+                    while True:
+                        chunk = s.recv(65536)
+                        if not chunk:
+                            break
+                        data += chunk
+                if data.startswith(b"HTTP/1.1 200 ") and data.endswith(b"hello, world\n"):
+                    self.latencies.append((time.monotonic() - start) * 1000)
+                else:
+                    self.failures.append(data[:40])
+            except (OSError, ssl.SSLError) as e:
+                self.failures.append(str(e))
+            time.sleep(self.pause)
+
+
+def raise_fd_limit(needed):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < needed:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, needed), hard))
+
+
+@case("tls_half_open_handshakes")
+def tls_half_open_handshakes(checks, work):
+    """1,000 handshakes left half-open neither stop a normal TLS client nor stay past the header timeout"""
+    raise_fd_limit(HALF_OPEN + 200)
+    server, ca = tls_server(work, ["--header-timeout", "6"])
+    if not checks.that("server started", server.wait_serving(), server.log()):
+        return
+    idle_fds = server.fd_count()
+    held = []
+    client = TlsClient(server.port, ca).start()
+    start = time.monotonic()
+    for i in range(HALF_OPEN):
+        try:
+            s = connect(server.port)
+            # A record header and the first bytes of a ClientHello, then nothing.
+            s.sendall(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" if i % 2 else b"\x16\x03")
+            held.append(s)
+        except OSError:
+            break
+    opened = time.monotonic() - start
+    time.sleep(1.5)
+    client.stop()
+    print(f"      {len(held)} half-open handshakes in {opened:.1f} s; server fds {server.fd_count()}")
+    checks.that(f"{HALF_OPEN} half-open handshakes were accepted", len(held) == HALF_OPEN,
+                f"{len(held)}")
+    client.report(checks, "during 1,000 half-open handshakes")
+    # The header timeout (6 s from each accept) closes every one of them.
+    deadline = time.monotonic() + 12
+    while time.monotonic() < deadline and server.fd_count() > idle_fds + 5:
+        time.sleep(0.25)
+    checks.that("the header timeout closed them all", server.fd_count() <= idle_fds + 5,
+                f"{server.fd_count()} descriptors, {idle_fds} when idle")
+    closed = 0
+    for s in held:
+        s.settimeout(0.5)
+        try:
+            closed += s.recv(1) == b""
+        except ConnectionResetError:
+            closed += 1
+        except OSError:
+            pass
+        s.close()
+    checks.that("and each client saw its connection closed", closed == len(held),
+                f"{closed} of {len(held)}")
+    checks.equal("the server stopped cleanly", 0, server.stop())
+
+
+GARBAGE = [
+    b"\x00" * 64,
+    b"\x16\x03\x01\xff\xff" + b"A" * 4096,             # a record longer than TLS allows
+    b"\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00",        # a ClientHello of one byte
+    b"\x80\x2e\x01\x00\x02\x00\x15\x00\x00\x00\x10" + b"\x00" * 37,  # an SSLv2 hello
+    b"\x15\x03\x03\x00\x02\x02\x28",                    # an alert before any hello
+    b"\x17\x03\x03\x00\x10" + b"\x00" * 16,             # application data before any hello
+    b"SSH-2.0-OpenSSH_9.2\r\n",
+    os.urandom(2048),
+]
+
+
+@case("tls_garbage")
+def tls_garbage(checks, work):
+    """Garbage instead of a ClientHello is closed without a crash; plain HTTP gets a clear answer"""
+    server, ca = tls_server(work)
+    if not checks.that("server started", server.wait_serving(), server.log()):
+        return
+    closed = 0
+    rounds = 25
+    for _ in range(rounds):
+        for data in GARBAGE:
+            with connect(server.port) as s:
+                try:
+                    s.sendall(data)
+                except OSError:
+                    pass
+                start = time.monotonic()
+                reply = read_until_closed(s, timeout=5)
+                if time.monotonic() - start < 4.5 and not reply.startswith(b"HTTP/"):
+                    closed += 1
+    checks.equal("every garbage handshake was closed at once", rounds * len(GARBAGE), closed)
+    with connect(server.port) as s:
+        s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        reply = read_until_closed(s, timeout=5)
+    checks.contains("plain HTTP on the TLS port: a plain 400", b"HTTP/1.1 400 Bad Request", reply)
+    checks.contains("naming the URL to use", f"https://127.0.0.1:{server.port}/".encode(), reply)
+    context = ssl.create_default_context(cafile=ca)
+    with context.wrap_socket(connect(server.port), server_hostname="127.0.0.1") as s:
+        s.sendall(b"GET /hello.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        reply = read_until_closed(s, timeout=5)
+    checks.that("and the server serves TLS on", reply.endswith(b"hello, world\n"), reply[:60])
+    checks.equal("the server stopped cleanly", 0, server.stop())
