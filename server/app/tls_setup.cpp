@@ -44,11 +44,11 @@ std::string trust_note(const std::string& ca_file, const std::string& host) {
   return fmt::format(
       "to trust the local CA on a client host, copy {} there, then: Debian/Ubuntu: cp ca.pem "
       "/usr/local/share/ca-certificates/{}.crt && update-ca-certificates; RHEL/Fedora: cp "
-      "ca.pem /etc/pki/ca-trust/source/anchors/{}.pem && update-ca-trust; a browser: import "
-      "ca.pem as an authority (Chromium: Settings > Privacy and security > Security > Manage "
-      "certificates > Authorities; Firefox: Settings > Certificates > View Certificates > "
-      "Authorities)",
-      ca_file, name, name);
+      "ca.pem /etc/pki/ca-trust/source/anchors/{}.pem && update-ca-trust; Chromium on Linux, "
+      "which keeps its own store (certutil is in libnss3-tools): certutil -d "
+      "sql:$HOME/.pki/nssdb -A -t C,, -n {} -i ca.pem; Firefox: Settings > Privacy & Security > "
+      "Certificates > View Certificates > Authorities > Import",
+      ca_file, name, name, name);
 }
 
 // --tls-self-signed: the files in the state directory, made or issued again as needed.
