@@ -85,6 +85,23 @@ std::optional<TlsFiles> self_signed(const Options& o, const std::vector<Listener
   return local->files;
 }
 
+// A TLS listener on a link-local address: what its certificate can say of it, and which
+// clients accept that (each tried in e2e_tls).
+std::string link_local_warning(const Listener& l) {
+  const auto literal = l.spec.address.to_string();
+  return format_diagnostic(
+      {fmt::format("{} speaks TLS on a link-local address", l.spec.to_spec()),
+       fmt::format("a certificate can name {} only without its zone (an iPAddress entry holds "
+                   "the 16 bytes, no interface). curl -g 'https://[{}%25IFACE]:{}/' checks the "
+                   "address without the zone and accepts it; Python's ssl compares the zone "
+                   "too and refuses it (\"Hostname mismatch, certificate is not valid for "
+                   "'{}%IFACE'\") unless told server_hostname='{}'; browsers take no zone in "
+                   "a URL at all",
+                   literal, literal, l.spec.port, literal, literal),
+       "serve TLS on a global or ULA address too, and give clients that one"},
+      false);
+}
+
 }  // namespace
 
 TlsSetup prepare_tls(const Options& o, const std::vector<Listener>& listeners,
@@ -128,8 +145,11 @@ TlsSetup prepare_tls(const Options& o, const std::vector<Listener>& listeners,
       out.context = std::move(*context);
     }
   }
-  for (const auto& l : listeners)
+  for (const auto& l : listeners) {
     out.per_listener.push_back(l.spec.tls && out.context ? out.context->native() : nullptr);
+    if (l.spec.tls && l.spec.family() == Family::ipv6 && l.spec.address.is_link_local())
+      out.warnings.push_back(link_local_warning(l));
+  }
   return out;
 }
 

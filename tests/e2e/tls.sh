@@ -186,4 +186,49 @@ expect_contains "and curl says what the warning said it would" \
   "no alternative certificate subject name matches target host name '127.0.0.3'" "$OUT"
 stop_server "$SERVER_PID"
 
+# A link-local TLS listener, in a namespace of our own with a veth pair: the warning says
+# what each client makes of a certificate that cannot carry the zone, and each client does
+# just that.
+if [ "$(id -u)" = 0 ]; then
+  NS=dualhttpd-tls-$$
+  make_netns "$NS"
+  ip -n "$NS" link add v0 type veth peer name v1
+  # No duplicate address detection: the client's own link-local address is usable at once.
+  ip netns exec "$NS" sysctl -qw net.ipv6.conf.v0.accept_dad=0 net.ipv6.conf.v1.accept_dad=0
+  ip -n "$NS" link set v0 up
+  ip -n "$NS" link set v1 up
+  ip -n "$NS" addr add fe80::24/64 dev v0 nodad
+  ip netns exec "$NS" "$DUALHTTPD" --root "$ROOT" --listen "[fe80::24%v0]:8443 https" \
+    --tls-self-signed --state-dir "$WORK/ll" --access-log off >/dev/null 2>"$WORK/ll.log" &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do grep -q 'serving ' "$WORK/ll.log" && break; sleep 0.05; done
+  LOG=$(cat "$WORK/ll.log")
+  expect_contains "link-local TLS: a warning" "[fe80::24%v0]:8443 https speaks TLS on a link-local address" "$LOG"
+  expect_contains "that says curl accepts it" "curl -g 'https://[fe80::24%25IFACE]:8443/' checks the address without the zone and accepts it" "$LOG"
+  expect_contains "with the fix" "serve TLS on a global or ULA address too" "$LOG"
+  expect_contains "curl: as the warning says" '"zone":"v0"' \
+    "$(ip netns exec "$NS" curl -sS -g --cacert "$WORK/ll/ca.pem" 'https://[fe80::24%25v1]:8443/healthz' 2>&1)"
+  OUT=$(ip netns exec "$NS" python3 - "$WORK/ll/ca.pem" <<'PY'
+import http.client, socket, ssl, sys
+context = ssl.create_default_context(cafile=sys.argv[1])
+try:
+    c = http.client.HTTPSConnection("fe80::24%v1", 8443, context=context, timeout=5)
+    c.request("GET", "/hello.txt")
+    print("zone in the name:", c.getresponse().status)
+except ssl.SSLError as e:
+    print("zone in the name:", e.reason, e.verify_message)
+sock = socket.create_connection(("fe80::24%v1", 8443), timeout=5)
+with context.wrap_socket(sock, server_hostname="fe80::24") as s:
+    s.sendall(b"GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    print("server_hostname without it:", s.recv(100).split(b"\r\n")[0].decode())
+PY
+  )
+  expect_contains "Python: refused with the zone in the name" "zone in the name: CERTIFICATE_VERIFY_FAILED Hostname mismatch, certificate is not valid for 'fe80::24%v1'" "$OUT"
+  expect_contains "Python: accepted with server_hostname='fe80::24'" "server_hostname without it: HTTP/1.1 200 OK" "$OUT"
+elif [ -n "${DUALHTTPD_NO_SKIP:-}" ]; then
+  fail "the link-local case needs root for a network namespace, and DUALHTTPD_NO_SKIP forbids skipping"
+else
+  echo "skipped the link-local case: needs root for a network namespace"
+fi
+
 finish
