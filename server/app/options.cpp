@@ -294,6 +294,9 @@ ParsedOptions parse_options(int argc, char** argv) {
       "for the https listeners, make (once) a local CA and a certificate that names every "
       "listener's address, kept in --state-dir")
       ->excludes("--tls-cert");
+  add("--redirect-to-https", o.redirect_to_https,
+      "plain listeners answer 301 to the same path on the TLS listener of the address the "
+      "client reached (/healthz still answers)");
   add("--state-dir", o.state_dir,
       "where --tls-self-signed keeps its CA and certificate (default: /var/lib/dualhttpd)")
       ->type_name("DIR");

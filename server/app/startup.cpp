@@ -215,7 +215,10 @@ int serve(const Options& o, OpenListeners opened, Setup setup, const TlsSetup& t
     docroot->reopen();
   };
   events.stopping = [] { notify_systemd("STOPPING=1\nSTATUS=stopping"); };
-  Server server(std::move(opened.acceptors), tls.per_listener, threads, context, o.max_connections,
+  std::vector<ListenerRole> roles;
+  for (std::size_t i = 0; i < listeners.size(); ++i)
+    roles.push_back({tls.per_listener.at(i), tls.https_port.at(i)});
+  Server server(std::move(opened.acceptors), roles, threads, context, o.max_connections,
                 std::chrono::seconds(o.shutdown_timeout), std::move(events));
   // Every socket listens already: connections made from now on wait in the kernel's queue.
   notify_systemd(ready_state(root_path, listeners));
@@ -264,6 +267,7 @@ int serve_inherited(const Options& o, net::io_context& io, int passed, Setup set
   opened.acceptors = std::move(inherited.acceptors);
   TlsSetup plain;
   plain.per_listener.assign(inherited.listeners.size(), nullptr);
+  plain.https_port.assign(inherited.listeners.size(), 0);
   return serve(o, std::move(opened), std::move(setup), plain, inherited.listeners, machine);
 }
 

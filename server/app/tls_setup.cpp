@@ -102,11 +102,53 @@ std::string link_local_warning(const Listener& l) {
       false);
 }
 
+// The TLS port a plain listener's clients are sent to: that of a TLS listener on the same
+// address, or on every address of the same family (0: none).
+std::uint16_t https_port_for(const Listener& plain, const std::vector<Listener>& listeners) {
+  for (const auto& l : listeners)
+    if (l.spec.tls && l.spec.family() == plain.spec.family() &&
+        (l.spec.address == plain.spec.address || l.spec.address.is_unspecified()))
+      return l.spec.port;
+  return 0;
+}
+
+void plan_redirects(const std::vector<Listener>& listeners, TlsSetup& out) {
+  const auto first_tls = std::find_if(listeners.begin(), listeners.end(),
+                                      [](const Listener& l) { return l.spec.tls; });
+  if (first_tls == listeners.end()) {
+    out.errors.push_back(format_diagnostic(
+        {"--redirect-to-https, and no listener speaks TLS", "there is nowhere to send clients to",
+         "add a TLS listener, e.g. --listen '[::1]:8443 https'"}));
+    return;
+  }
+  for (std::size_t i = 0; i < listeners.size(); ++i) {
+    const auto& l = listeners[i];
+    if (l.spec.tls) continue;
+    if (l.spec.family() == Family::ipv6 && l.spec.address.is_link_local()) {
+      out.warnings.push_back(fmt::format(
+          "--redirect-to-https: {} serves as before: a URL to a link-local address needs the "
+          "client's interface, which the server cannot know",
+          l.spec.to_spec()));
+      continue;
+    }
+    out.https_port[i] = https_port_for(l, listeners);
+    if (out.https_port[i] == 0)
+      out.warnings.push_back(format_diagnostic(
+          {fmt::format("--redirect-to-https: {} serves as before", l.spec.to_spec()),
+           "no TLS listener is on its address to send its clients to",
+           fmt::format("add --listen '{} https'",
+                       format_endpoint(l.spec.address, l.spec.zone, first_tls->spec.port))},
+          false));
+  }
+}
+
 }  // namespace
 
 TlsSetup prepare_tls(const Options& o, const std::vector<Listener>& listeners,
                      const MachineSnapshot& machine, bool write) {
   TlsSetup out;
+  out.https_port.assign(listeners.size(), 0);
+  if (o.redirect_to_https) plan_redirects(listeners, out);
   const auto first_tls = std::find_if(listeners.begin(), listeners.end(),
                                       [](const Listener& l) { return l.spec.tls; });
   const bool given = !o.tls_cert.empty() || !o.tls_key.empty();

@@ -60,11 +60,19 @@ std::string percent_encode_segment(std::string_view s) {
 }
 
 std::string directory_url(std::string_view relative) {
+  return path_url(relative, true);
+}
+
+// Empty segments are left out, so the path never starts with "//" (another host).
+std::string path_url(std::string_view relative, bool trailing_slash) {
   std::string url = "/";
   while (!relative.empty()) {
     const auto slash = relative.find('/');
-    url += percent_encode_segment(relative.substr(0, slash)) + "/";
+    const auto segment = relative.substr(0, slash);
     relative = slash == std::string_view::npos ? std::string_view{} : relative.substr(slash + 1);
+    if (segment.empty()) continue;
+    url += percent_encode_segment(segment);
+    if (!relative.empty() || trailing_slash) url += '/';
   }
   return url;
 }

@@ -109,6 +109,23 @@ StaticHandler::StaticHandler(std::shared_ptr<DocrootWatch> docroot,
       boundary_(make_boundary()),
       autoindex_(autoindex) {}
 
+namespace {
+
+Reply refusal(TargetVerdict verdict) {
+  switch (verdict) {
+    case TargetVerdict::bad_request:
+      return error_reply(http::status::bad_request);
+    case TargetVerdict::forbidden:
+      return error_reply(http::status::forbidden);
+    case TargetVerdict::not_found:
+    case TargetVerdict::ok:
+      break;
+  }
+  return error_reply(http::status::not_found);
+}
+
+}  // namespace
+
 FileState StaticHandler::worker_state(bool cache) const {
   return FileState{DocrootWatch::View(*docroot_), FileCache(cache)};
 }
@@ -116,18 +133,21 @@ FileState StaticHandler::worker_state(bool cache) const {
 Reply StaticHandler::handle(const http::request_header<>& request, FileState& state) const {
   const auto method = request.method();
   const auto target = map_target(request.target());
-  switch (target.verdict) {
-    case TargetVerdict::bad_request:
-      return error_reply(http::status::bad_request);
-    case TargetVerdict::forbidden:
-      return error_reply(http::status::forbidden);
-    case TargetVerdict::not_found:
-      return error_reply(http::status::not_found);
-    case TargetVerdict::ok:
-      break;
-  }
+  if (target.verdict != TargetVerdict::ok) return refusal(target.verdict);
   if (method != http::verb::get && method != http::verb::head) return method_reply(method);
   return serve_path(request, target, state);  // HEAD's body is dropped when it is sent
+}
+
+Reply StaticHandler::redirect_to_https(const http::request_header<>& request, std::string_view host,
+                                       std::uint16_t port) const {
+  const auto target = map_target(request.target());
+  // A target that maps to no path gets here the answer HTTPS would give (400, 403 or 404).
+  if (target.verdict != TargetVerdict::ok) return refusal(target.verdict);
+  auto reply = error_reply(http::status::moved_permanently, "This server speaks HTTPS.");
+  reply.set("Location", fmt::format("https://{}:{}{}{}{}", host, port,
+                                    path_url(target.relative, target.trailing_slash),
+                                    target.query.empty() ? "" : "?", target.query));
+  return reply;
 }
 
 Reply StaticHandler::serve_path(const http::request_header<>& request, const MappedTarget& target,

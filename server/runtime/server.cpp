@@ -15,14 +15,14 @@ namespace {
 constexpr std::chrono::milliseconds shutdown_poll{50};
 
 std::vector<std::unique_ptr<Worker>> make_workers(std::vector<tcp::acceptor>& listening,
-                                                  const std::vector<SSL_CTX*>& tls,
+                                                  const std::vector<ListenerRole>& roles,
                                                   unsigned threads, const SessionContext& context,
                                                   std::size_t max_connections,
                                                   std::atomic<bool>& accept_failing) {
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned i = 0; i < std::max(threads, 1u); ++i)
     workers.push_back(
-        std::make_unique<Worker>(listening, tls, context, max_connections, accept_failing));
+        std::make_unique<Worker>(listening, roles, context, max_connections, accept_failing));
   for (auto& socket : listening) {
     beast::error_code ignored;
     socket.close(ignored);  // the workers hold duplicates
@@ -32,11 +32,11 @@ std::vector<std::unique_ptr<Worker>> make_workers(std::vector<tcp::acceptor>& li
 
 }  // namespace
 
-Server::Server(std::vector<tcp::acceptor> listening, const std::vector<SSL_CTX*>& tls,
+Server::Server(std::vector<tcp::acceptor> listening, const std::vector<ListenerRole>& roles,
                unsigned threads, SessionContext context, std::size_t max_connections,
                std::chrono::seconds shutdown_timeout, ServerEvents events)
     : context_(context),
-      workers_(make_workers(listening, tls, threads, context_, max_connections, accept_failing_)),
+      workers_(make_workers(listening, roles, threads, context_, max_connections, accept_failing_)),
       shutdown_timeout_(shutdown_timeout),
       events_(std::move(events)),
       signals_(workers_.front()->io(), SIGINT, SIGTERM, SIGHUP),

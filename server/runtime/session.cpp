@@ -38,9 +38,11 @@ std::string client_text(const Socket& socket) {
 
 }  // namespace
 
-Session::Session(Socket socket, const SessionContext& context, WorkerState& worker, SSL_CTX* tls)
+Session::Session(Socket socket, const SessionContext& context, WorkerState& worker,
+                 ListenerRole role)
     : socket_(std::move(socket)),
-      tls_(tls ? std::make_unique<TlsStream>(socket_, tls) : nullptr),
+      tls_(role.tls ? std::make_unique<TlsStream>(socket_, role.tls) : nullptr),
+      https_port_(role.https_port),
       context_(context),
       worker_(worker),
       deadline_(socket_.get_executor()),
@@ -250,12 +252,27 @@ void Session::answer(beast::error_code ec, bool body_unread) {
   send(route(request.base()), after);
 }
 
-// Who answers: the server itself (OPTIONS *), the health endpoint, or the files.
+// Who answers: the server itself (OPTIONS *), the health endpoint, or the files; on a plain
+// listener with --redirect-to-https, the redirect instead of the files.
 Reply Session::route(const http::request_header<>& request) {
   if (auto own = answer_for_server(request)) return std::move(*own);
   if (context_.health.matches(request.target()))
     return context_.health.answer(request, health_view());
+  if (https_port_ != 0)
+    return context_.handler.redirect_to_https(request, local_host(), https_port_);
   return context_.handler.handle(request, worker_.files);
+}
+
+// The address the client reached, as the host of a URL: an IPv4 client of a [::] listener
+// with --ipv4-mapped as its IPv4 address, a zone left out (it would be the server's
+// interface, not the client's).
+std::string Session::local_host() const {
+  beast::error_code ec;
+  auto address = socket_.local_endpoint(ec).address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped())
+    address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
+  auto text = address.to_string();
+  return url_host(text.substr(0, text.find('%')));
 }
 
 void Session::refuse_and_close(http::status status, std::string_view detail) {

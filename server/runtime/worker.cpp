@@ -15,12 +15,12 @@ constexpr std::chrono::milliseconds accept_backoff{100};
 
 }  // namespace
 
-Worker::Worker(std::vector<tcp::acceptor>& listening, const std::vector<SSL_CTX*>& tls,
+Worker::Worker(std::vector<tcp::acceptor>& listening, const std::vector<ListenerRole>& roles,
                SessionContext context, std::size_t max_connections,
                std::atomic<bool>& accept_failing)
     : context_(context),
       state_(context_),
-      tls_(tls),
+      roles_(roles),
       max_connections_(max_connections),
       accept_failing_(accept_failing) {
   for (auto& socket : listening) {
@@ -67,7 +67,7 @@ void Worker::accept(std::size_t index) {
       beast::error_code ignored;
       socket.close(ignored);
     } else {
-      std::make_shared<Session>(std::move(socket), context_, state_, tls_[index])->start();
+      std::make_shared<Session>(std::move(socket), context_, state_, roles_[index])->start();
     }
     accept(index);
   });

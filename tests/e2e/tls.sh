@@ -186,6 +186,39 @@ expect_contains "and curl says what the warning said it would" \
   "no alternative certificate subject name matches target host name '127.0.0.3'" "$OUT"
 stop_server "$SERVER_PID"
 
+# --redirect-to-https: the plain listeners send every client to the TLS listener of the
+# address it reached, on the normalised path. nginx's usual `return 301 https://$host...`
+# builds the URL from the Host header; here nothing the request says can name the host, so
+# no request can make the redirect point off-site.
+PLAIN2=$(free_port)
+start_server "$WORK/err5.log" --root "$ROOT" --listen "[::1]:$PLAIN2" --listen "127.0.0.1:$PLAIN2" \
+  --listen "127.0.0.2:$PLAIN2" --listen "[::1]:$TLS https" --listen "127.0.0.1:$TLS https" \
+  --tls-self-signed --state-dir "$STATE" --redirect-to-https || { cat "$WORK/err5.log"; exit 1; }
+location() { curl -sS -g --path-as-is -o /dev/null -w '%{http_code} %{redirect_url}' "$@"; }
+expect_eq "redirect: IPv6, the literal bracketed, the TLS port, the path normalised" \
+  "301 https://[::1]:$TLS/hello.txt?x=1" "$(location "http://[::1]:$PLAIN2/docs/../hello.txt?x=1")"
+expect_eq "redirect: IPv4, an encoded name stays encoded" \
+  "301 https://127.0.0.1:$TLS/with%20space.txt" "$(location "http://127.0.0.1:$PLAIN2/with%20space.txt")"
+expect_eq "redirect: a directory keeps its slash" "301 https://[::1]:$TLS/docs/" \
+  "$(location "http://[::1]:$PLAIN2/docs/")"
+expect_eq "redirect: the Host header names no host" "301 https://[::1]:$TLS/x" \
+  "$(location -H 'Host: evil.example' "http://[::1]:$PLAIN2/x")"
+expect_eq "redirect: //host in the path stays a path" "301 https://[::1]:$TLS/evil.example/x" \
+  "$(location "http://[::1]:$PLAIN2//evil.example/x")"
+expect_eq "redirect: a bad escape is refused, not sent on" "400 " "$(location "http://[::1]:$PLAIN2/%zz")"
+expect_eq "redirect: curl -L arrives" "hello, world" \
+  "$(curl -sS -g -L --cacert "$CA" "http://127.0.0.1:$PLAIN2/hello.txt")"
+expect_contains "redirect: /healthz still answers on the plain listener" '"status":"ok"' \
+  "$(curl -sS -g "http://[::1]:$PLAIN2/healthz")"
+expect_contains "redirect: a plain listener without TLS on its address serves, and says so" \
+  "--redirect-to-https: 127.0.0.2:$PLAIN2 serves as before" "$(cat "$WORK/err5.log")"
+expect_contains "with the listener to add" "add --listen '127.0.0.2:$TLS https'" "$(cat "$WORK/err5.log")"
+expect_eq "and it serves" "200" "$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.2:$PLAIN2/hello.txt")"
+stop_server "$SERVER_PID"
+run_capture --check --root "$ROOT" --listen "[::1]:$PLAIN2" --redirect-to-https
+expect_eq "--redirect-to-https without TLS: exit 2" "2" "$STATUS"
+expect_contains "and why" "--redirect-to-https, and no listener speaks TLS" "$ERR"
+
 # A link-local TLS listener, in a namespace of our own with a veth pair: the warning says
 # what each client makes of a certificate that cannot carry the zone, and each client does
 # just that.

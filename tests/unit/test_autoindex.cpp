@@ -26,6 +26,11 @@ TEST_CASE("names escaped for HTML and for URLs") {
   CHECK(directory_url("") == "/");
   CHECK(directory_url("a/b c") == "/a/b%20c/");
   CHECK(directory_url("\\evil.example") == "/%5Cevil.example/");
+  CHECK(path_url("", false) == "/");
+  CHECK(path_url("a/b c", false) == "/a/b%20c");
+  CHECK(path_url("a/b c", true) == "/a/b%20c/");
+  CHECK(path_url("/evil.example", false) == "/evil.example");  // never "//evil.example"
+  CHECK(directory_url("/evil.example") == "/evil.example/");
 }
 
 TEST_CASE("a listing links the parent and every entry, escaped") {

@@ -45,8 +45,9 @@ struct Options {
   // TLS listeners ("[::1]:8443 https"): the certificate and key given, or made here.
   std::string tls_cert;  // PEM: the server's certificate, then its chain
   std::string tls_key;
-  bool tls_self_signed = false;  // a local CA and a certificate naming every listener
-  std::string state_dir;         // where --tls-self-signed keeps them; empty: the default
+  bool tls_self_signed = false;    // a local CA and a certificate naming every listener
+  std::string state_dir;           // where --tls-self-signed keeps them; empty: the default
+  bool redirect_to_https = false;  // plain listeners answer 301 to the TLS one
 };
 
 struct ParsedOptions {

@@ -3,6 +3,7 @@
 // anything listens, and what to tell the operator about them.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,10 +18,12 @@ namespace dualhttpd {
 struct TlsSetup {
   std::optional<TlsServerContext> context;  // shared by every TLS listener
   std::vector<ssl_ctx_st*> per_listener;    // in the listeners' order; null for plain HTTP
-  std::string ca_file;                      // --tls-self-signed: the CA clients verify with
-  std::vector<std::string> notes;           // what was made, how to trust it
-  std::vector<std::string> warnings;        // the certificate will fail some clients
-  std::vector<std::string> errors;          // formatted diagnostics: the server cannot start
+  // --redirect-to-https: per listener, the TLS port its clients are sent to (0: none)
+  std::vector<std::uint16_t> https_port;
+  std::string ca_file;                // --tls-self-signed: the CA clients verify with
+  std::vector<std::string> notes;     // what was made, how to trust it
+  std::vector<std::string> warnings;  // the certificate will fail some clients
+  std::vector<std::string> errors;    // formatted diagnostics: the server cannot start
 
   bool any() const { return context.has_value(); }
 };

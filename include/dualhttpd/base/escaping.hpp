@@ -34,4 +34,7 @@ std::string url_host(std::string_view literal);
 // "/\host") or a scheme.
 std::string directory_url(std::string_view relative);
 
+// The same for any path below the docroot: "/a/b%20c", with a trailing '/' when asked.
+std::string path_url(std::string_view relative, bool trailing_slash);
+
 }  // namespace dualhttpd

@@ -36,6 +36,11 @@ class StaticHandler {
   // request.
   FileState worker_state(bool cache = true) const;
   Reply handle(const http::request_header<>& request, FileState& state) const;
+  // --redirect-to-https: 301 to the same path on https://HOST:PORT, `host` being the
+  // address the client reached ("[2001:db8::24]", "192.0.2.24"). The path is the normalised
+  // one, never the target as sent; a target that maps to no path gets its error instead.
+  Reply redirect_to_https(const http::request_header<>& request, std::string_view host,
+                          std::uint16_t port) const;
 
  private:
   Reply serve_path(const http::request_header<>& request, const MappedTarget& target,

@@ -23,11 +23,11 @@ struct ServerEvents {
 
 class Server {
  public:
-  // The listening sockets are handed to `threads` workers and then closed here. `tls` holds
-  // each one's TLS context (null: plain HTTP), which must outlive the server.
-  Server(std::vector<tcp::acceptor> listening, const std::vector<SSL_CTX*>& tls, unsigned threads,
-         SessionContext context, std::size_t max_connections, std::chrono::seconds shutdown_timeout,
-         ServerEvents events);
+  // The listening sockets are handed to `threads` workers and then closed here. `roles` says
+  // what each asks of its sessions; their TLS contexts must outlive the server.
+  Server(std::vector<tcp::acceptor> listening, const std::vector<ListenerRole>& roles,
+         unsigned threads, SessionContext context, std::size_t max_connections,
+         std::chrono::seconds shutdown_timeout, ServerEvents events);
 
   // Runs until stopped by a signal; returns the exit status. The calling thread is the
   // first worker's and also handles the signals.

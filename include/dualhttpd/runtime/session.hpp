@@ -59,10 +59,16 @@ struct SessionContext {
 
 struct WorkerState;  // worker.hpp
 
+// What a listener asks of the sessions it accepts.
+struct ListenerRole {
+  SSL_CTX* tls = nullptr;        // speak TLS with this context; null: plain HTTP
+  std::uint16_t https_port = 0;  // plain, with --redirect-to-https: send clients to HTTPS on
+                                 // this port of the address they reached (0: serve)
+};
+
 class Session : public std::enable_shared_from_this<Session>, public ExpendableHook {
  public:
-  // `tls`: the listener's TLS context, or null for plain HTTP.
-  Session(Socket socket, const SessionContext& context, WorkerState& worker, SSL_CTX* tls);
+  Session(Socket socket, const SessionContext& context, WorkerState& worker, ListenerRole role);
   ~Session();
 
   void start();
@@ -113,6 +119,7 @@ class Session : public std::enable_shared_from_this<Session>, public ExpendableH
   void on_body(beast::error_code ec, std::size_t bytes);
   void answer(beast::error_code ec, bool body_unread = false);
   Reply route(const http::request_header<>& request);
+  std::string local_host() const;
   void refuse_and_close(http::status status, std::string_view detail = {});
   std::string hand_typed_request() const;
   HealthView health_view() const;
@@ -141,6 +148,7 @@ class Session : public std::enable_shared_from_this<Session>, public ExpendableH
 
   Socket socket_;
   std::unique_ptr<TlsStream> tls_;  // over socket_, for a TLS listener
+  std::uint16_t https_port_;        // see ListenerRole
   const SessionContext& context_;
   WorkerState& worker_;
   Phase phase_ = Phase::reading;

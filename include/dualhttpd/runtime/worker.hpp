@@ -28,9 +28,10 @@ class Worker {
  public:
   // `listening` are the bound and listening sockets; the worker watches a duplicate of each
   // (one open socket, so the kernel hands each connection to exactly one worker).
-  // `tls` holds each listener's TLS context (null: plain HTTP), in the same order.
+  // `roles` holds what each listener asks of its sessions (TLS, a redirect), in the same
+  // order.
   // `accept_failing` is shared by the workers, so a failing accept() is logged once.
-  Worker(std::vector<tcp::acceptor>& listening, const std::vector<SSL_CTX*>& tls,
+  Worker(std::vector<tcp::acceptor>& listening, const std::vector<ListenerRole>& roles,
          SessionContext context, std::size_t max_connections, std::atomic<bool>& accept_failing);
 
   net::io_context& io() { return io_; }
@@ -48,7 +49,7 @@ class Worker {
   WorkerState state_;
   net::io_context io_{1};
   std::vector<Acceptor> acceptors_;
-  std::vector<SSL_CTX*> tls_;  // per acceptor
+  std::vector<ListenerRole> roles_;  // per acceptor
   std::vector<Timer> backoff_;
   std::size_t max_connections_;
   std::atomic<bool>& accept_failing_;
