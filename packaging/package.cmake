@@ -7,7 +7,7 @@ include(GNUInstallDirs)
 install(TARGETS dualhttpd RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
 install(PROGRAMS packaging/lab/dualhttpd-lab DESTINATION ${CMAKE_INSTALL_SBINDIR})
 install(FILES packaging/systemd/dualhttpd.service packaging/systemd/dualhttpd.socket
-  DESTINATION lib/systemd/system)
+  packaging/systemd/dualhttpd-tls.socket DESTINATION lib/systemd/system)
 install(FILES ${DUALHTTPD_MAN_GZ} ${DUALHTTPD_LAB_MAN_GZ} DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
 install(FILES README.md packaging/doc/copyright ${DUALHTTPD_CHANGELOG_GZ}
   DESTINATION ${CMAKE_INSTALL_DOCDIR})
@@ -28,7 +28,8 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
 # Lines of at most 80 columns, as Debian's policy wants them (lintian checks).
 set(CPACK_PACKAGE_DESCRIPTION
   "dualhttpd serves a docroot on explicitly configured IPv6 and IPv4 addresses,
-plain HTTP only. Before any socket listens it checks every listener against the
+over HTTP and HTTPS, with certificates that name the address. Before any
+socket listens it checks every listener against the
 machine's interfaces and says why a bind cannot work (a link-local address
 without its interface, an address not yet assigned or still tentative, a port
 in use) and what to write instead.")

@@ -249,9 +249,12 @@ void print_setup(const Options& o, const Setup& setup) {
 
 // Socket activation: the sockets systemd opened are the listeners; the configured ones are
 // not opened (they would collide with systemd's).
-int serve_inherited(const Options& o, net::io_context& io, int passed, Setup setup) {
+int serve_inherited(const Options& o, net::io_context& io, int passed,
+                    const std::vector<std::string>& names, Setup setup) {
   const auto machine = read_machine_snapshot();
-  auto inherited = take_inherited_listeners(io, passed, machine);
+  auto inherited = take_inherited_listeners(io, passed, machine, names);
+  auto tls = prepare_tls(o, inherited.listeners, machine, !o.check);
+  setup.errors.insert(setup.errors.end(), tls.errors.begin(), tls.errors.end());
   if (!inherited.problems.empty() || !setup.errors.empty())
     return report_failure(inherited.problems, setup.errors, o.check);
   spdlog::info(
@@ -265,10 +268,7 @@ int serve_inherited(const Options& o, net::io_context& io, int passed, Setup set
   }
   OpenListeners opened;
   opened.acceptors = std::move(inherited.acceptors);
-  TlsSetup plain;
-  plain.per_listener.assign(inherited.listeners.size(), nullptr);
-  plain.https_port.assign(inherited.listeners.size(), 0);
-  return serve(o, std::move(opened), std::move(setup), plain, inherited.listeners, machine);
+  return serve(o, std::move(opened), std::move(setup), tls, inherited.listeners, machine);
 }
 
 }  // namespace
@@ -284,8 +284,9 @@ int run(const Options& o) {
 
   auto setup = prepare(o);
   net::io_context io;
-  if (const int passed = systemd_listen_fds(); passed > 0)
-    return serve_inherited(o, io, passed, std::move(setup));
+  std::vector<std::string> names;
+  if (const int passed = systemd_listen_fds(&names); passed > 0)
+    return serve_inherited(o, io, passed, names, std::move(setup));
   std::vector<Problem> parse_problems;
   auto specs = parse_all(o.listen, parse_problems);
   auto a = open_with_wait(o, io, specs, parse_problems, setup.errors.empty());

@@ -1,7 +1,10 @@
 #include "dualhttpd/app/systemd.hpp"
 
 #include <dlfcn.h>
+
 #include <systemd/sd-daemon.h>
+#include <boost/algorithm/string/classification.hpp>
+#include <boost/algorithm/string/split.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -43,8 +46,10 @@ const Libsystemd& libsystemd() {
 
 // The environment is read while nothing changes it: sd_listen_fds(1) unsets its variables at
 // start-up, before any other thread runs, and nothing sets one later.
-int systemd_listen_fds() {
-  if (!std::getenv("LISTEN_FDS")) return 0;  // NOLINT(concurrency-mt-unsafe)
+int systemd_listen_fds(std::vector<std::string>* names) {
+  if (!std::getenv("LISTEN_FDS")) return 0;           // NOLINT(concurrency-mt-unsafe)
+  const char* given = std::getenv("LISTEN_FDNAMES");  // NOLINT(concurrency-mt-unsafe)
+  if (given && names) boost::split(*names, std::string_view(given), boost::is_any_of(":"));
   const auto listen_fds = libsystemd().listen_fds;
   // 1: the variables are removed, so a child process would not take the sockets too.
   const int n = listen_fds ? listen_fds(1) : 0;

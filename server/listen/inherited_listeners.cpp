@@ -82,7 +82,8 @@ Listener describe(tcp::acceptor& acceptor, const MachineSnapshot& machine) {
 }  // namespace
 
 InheritedListeners take_inherited_listeners(boost::asio::io_context& io, int count,
-                                            const MachineSnapshot& machine) {
+                                            const MachineSnapshot& machine,
+                                            const std::vector<std::string>& names) {
   InheritedListeners out;
   for (int fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + count; ++fd) {
     const int domain = socket_option(fd, SOL_SOCKET, SO_DOMAIN);
@@ -97,6 +98,8 @@ InheritedListeners take_inherited_listeners(boost::asio::io_context& io, int cou
     auto& acceptor = out.acceptors.emplace_back(io);
     acceptor.assign(domain == AF_INET6 ? tcp::v6() : tcp::v4(), fd);
     out.listeners.push_back(describe(acceptor, machine));
+    const auto index = static_cast<std::size_t>(fd - SD_LISTEN_FDS_START);
+    out.listeners.back().spec.tls = index < names.size() && names[index] == "https";
   }
   if (!out.problems.empty()) out.acceptors.clear();
   return out;

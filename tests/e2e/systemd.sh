@@ -104,6 +104,23 @@ expect_contains "names the socket" "the socket systemd passed as descriptor 3" "
 expect_contains "says why" "it is a Unix stream socket, and dualhttpd serves TCP over IPv4 and IPv6 only" "$MIXED"
 expect_contains "says what to write" "ListenStream=[ADDRESS]:PORT" "$MIXED"
 
+echo "--- socket activation of HTTPS: a socket named https (FileDescriptorName=https) speaks TLS"
+Q=$(free_port)
+systemd-socket-activate -l "[::1]:$Q" --fdname=https "$DUALHTTPD" --root "$ROOT" \
+  --tls-self-signed --state-dir "$WORK/state" --access-log off >"$WORK/tls-activated.log" 2>&1 &
+PIDS+=("$!")
+for _ in $(seq 1 50); do
+  grep -q "Listening on" "$WORK/tls-activated.log" && break
+  sleep 0.1
+done
+# The first connection starts the server; curl waits for the handshake.
+OUT=$(curl -sS -g --retry 5 --retry-connrefused --retry-delay 1 -k "https://[::1]:$Q/hello.txt" 2>&1)
+expect_eq "the first connection is served over TLS" "hello, world" "$OUT"
+expect_eq "and verifies with the CA made for it" "hello, world" \
+  "$(curl -sS -g --cacert "$WORK/state/ca.pem" "https://[::1]:$Q/hello.txt" 2>&1)"
+expect_contains "the log names the listener from systemd as TLS" "listening on [::1]:$Q https" \
+  "$(cat "$WORK/tls-activated.log")"
+
 echo "--- the units"
 if command -v systemd-analyze >/dev/null; then
   UNITS=$WORK/units
@@ -111,11 +128,17 @@ if command -v systemd-analyze >/dev/null; then
   # The unit as installed, but starting the binary under test (verify checks it exists).
   sed -e "s|/usr/sbin/dualhttpd|$DUALHTTPD|" "$SOURCE_DIR/packaging/systemd/dualhttpd.service" \
     >"$UNITS/dualhttpd.service"
-  cp "$SOURCE_DIR/packaging/systemd/dualhttpd.socket" "$UNITS/"
+  cp "$SOURCE_DIR/packaging/systemd/dualhttpd.socket" "$SOURCE_DIR/packaging/systemd/dualhttpd-tls.socket" "$UNITS/"
+  # With the credentials lines in, as an operator enables them (the files must exist).
+  printf 'cert\n' >"$WORK/guest.pem"
+  printf 'key\n' >"$WORK/guest.key"
+  sed -i -e "s|^#LoadCredential=tls.pem:.*|LoadCredential=tls.pem:$WORK/guest.pem|" \
+    -e "s|^#LoadCredential=tls.key:.*|LoadCredential=tls.key:$WORK/guest.key|" "$UNITS/dualhttpd.service"
+  expect_contains "the unit's LoadCredential lines, enabled" "LoadCredential=tls.key:" "$(cat "$UNITS/dualhttpd.service")"
   STATUS=0
   VERIFY=$(MANPATH="$(dirname "$DUALHTTPD")/man:" systemd-analyze verify \
-    "$UNITS/dualhttpd.service" "$UNITS/dualhttpd.socket" 2>&1) || STATUS=$?
-  expect_eq "systemd-analyze verify dualhttpd.service dualhttpd.socket" "0" "$STATUS"
+    "$UNITS/dualhttpd.service" "$UNITS/dualhttpd.socket" "$UNITS/dualhttpd-tls.socket" 2>&1) || STATUS=$?
+  expect_eq "systemd-analyze verify dualhttpd.service dualhttpd.socket dualhttpd-tls.socket" "0" "$STATUS"
   [ -n "$VERIFY" ] && echo "$VERIFY"
   SECURITY=$(systemd-analyze security --offline=yes "$UNITS/dualhttpd.service" 2>&1 || true)
   LEVEL=$(sed -n 's/.*Overall exposure level for dualhttpd.service: \([0-9.]*\).*/\1/p' <<<"$SECURITY")

@@ -29,7 +29,8 @@ pass "cpack made $(basename "$DEB") and $(basename "$RPM")"
 echo "--- what the .deb holds"
 CONTENTS=$(dpkg-deb -c "$DEB" | awk '{print $6}')
 for path in ./usr/sbin/dualhttpd ./usr/sbin/dualhttpd-lab ./usr/lib/systemd/system/dualhttpd.service \
-  ./usr/lib/systemd/system/dualhttpd.socket ./etc/dualhttpd/dualhttpd.toml \
+  ./usr/lib/systemd/system/dualhttpd.socket ./usr/lib/systemd/system/dualhttpd-tls.socket \
+  ./etc/dualhttpd/dualhttpd.toml \
   ./etc/logrotate.d/dualhttpd ./usr/share/man/man8/dualhttpd.8.gz \
   ./usr/share/man/man8/dualhttpd-lab.8.gz ./usr/share/dualhttpd/www/index.html \
   ./usr/share/doc/dualhttpd/README.md ./usr/share/doc/dualhttpd/copyright \
@@ -38,7 +39,9 @@ for path in ./usr/sbin/dualhttpd ./usr/sbin/dualhttpd-lab ./usr/lib/systemd/syst
 done
 expect_eq ".deb conffiles" $'/etc/dualhttpd/dualhttpd.toml\n/etc/logrotate.d/dualhttpd' \
   "$(dpkg-deb -I "$DEB" conffiles)"
-expect_eq ".deb depends on the C library only" "libc6 (>= 2.36)" "$(dpkg-deb -f "$DEB" Depends)"
+# OpenSSL from Debian (libssl3), so its security updates reach the server; nothing else.
+expect_eq ".deb depends on the C library and Debian's OpenSSL" "libc6 (>= 2.36), libssl3 (>= 3.0.0)" \
+  "$(dpkg-deb -f "$DEB" Depends)"
 expect_contains ".deb recommends libsystemd0 (readiness, socket activation)" "libsystemd0" \
   "$(dpkg-deb -f "$DEB" Recommends)"
 
@@ -63,6 +66,7 @@ done
 expect_contains ".rpm marks the configuration %config" "/etc/dualhttpd/dualhttpd.toml" \
   "$(rpm -qpc "$RPM" 2>/dev/null)"
 expect_contains ".rpm requires libc" "libc.so.6" "$(rpm -qpR "$RPM" 2>/dev/null)"
+expect_contains ".rpm requires OpenSSL's libssl" "libssl.so.3" "$(rpm -qpR "$RPM" 2>/dev/null)"
 RPM_ROOT=$WORK/rpmroot
 mkdir -p "$RPM_ROOT"
 rpm --root "$RPM_ROOT" --initdb

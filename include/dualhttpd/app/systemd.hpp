@@ -15,8 +15,9 @@ namespace dualhttpd {
 // NOTIFY_SOCKET) or it could not be sent (logged once).
 bool notify_systemd(const std::string& state);
 
-// How many sockets systemd passed (from descriptor 3 on); 0 when it passed none.
-int systemd_listen_fds();
+// How many sockets systemd passed (from descriptor 3 on); 0 when it passed none. `names`
+// gets each one's FileDescriptorName= (LISTEN_FDNAMES; empty when systemd gave none).
+int systemd_listen_fds(std::vector<std::string>* names = nullptr);
 
 // "READY=1\nSTATUS=serving ROOT on LISTENERS": sent once every listener listens.
 std::string ready_state(const std::string& root, const std::vector<Listener>& listeners);

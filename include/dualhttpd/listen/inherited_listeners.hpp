@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <string>
 #include <vector>
 
 #include "dualhttpd/address/machine_snapshot.hpp"
@@ -21,8 +22,10 @@ struct InheritedListeners {
   std::vector<Problem> problems;                          // then nothing is served
 };
 
-// The `count` descriptors from 3 on (sd_listen_fds(3)).
+// The `count` descriptors from 3 on (sd_listen_fds(3)). A socket named "https" (its unit's
+// FileDescriptorName=https) speaks TLS.
 InheritedListeners take_inherited_listeners(boost::asio::io_context& io, int count,
-                                            const MachineSnapshot& machine);
+                                            const MachineSnapshot& machine,
+                                            const std::vector<std::string>& names = {});
 
 }  // namespace dualhttpd
