@@ -52,7 +52,8 @@ EXIT STATUS
   0 ok (or --check found nothing wrong)   1 failed while running
   2 bad command line, listen spec or docroot   3 a listener cannot be opened here
 
-Signals: SIGTERM/SIGINT stop gracefully; SIGHUP reopens the log files and the docroot.
+Signals: SIGTERM/SIGINT stop gracefully; SIGHUP reopens the log files and the docroot, and
+loads the TLS certificate and key again.
 The manual, man 8 dualhttpd, has every bind error with its cause and fix, the configuration
 file, systemd and the files.)";
 

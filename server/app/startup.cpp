@@ -151,10 +151,14 @@ std::string health_shadow_warning(const Options& o, const Setup& setup) {
 // the server gives it up. The docroot is the helper's only when the user served as could not
 // open its path (a parent directory closed to it); with no log file either, there is no
 // helper.
-Result<> give_up_root(const Options& o, const Setup& setup) {
+Result<> give_up_root(const Options& o, const Setup& setup, const TlsSetup& tls) {
   if (setup.run_as.drop) {
     auto& opener = file_opener();
     if (names_a_file(o.access_log)) opener.allow(o.access_log, FileOpener::Kind::append);
+    if (tls.context) {  // read again on SIGHUP
+      opener.allow(tls.context->files().certificate, FileOpener::Kind::read);
+      opener.allow(tls.context->files().key, FileOpener::Kind::read);
+    }
     if (o.error_log != "-") opener.allow(o.error_log, FileOpener::Kind::append);
     if (!could_open_directory_as(setup.run_as, setup.root_path))
       opener.allow(setup.root_path, FileOpener::Kind::directory);
@@ -174,7 +178,7 @@ Result<> give_up_root(const Options& o, const Setup& setup) {
   return {};
 }
 
-int serve(const Options& o, OpenListeners opened, Setup setup, const TlsSetup& tls,
+int serve(const Options& o, OpenListeners opened, Setup setup, TlsSetup& tls,
           const std::vector<Listener>& listeners, const MachineSnapshot& machine) {
   if (o.config.empty())
     spdlog::info("configuration: {}", o.config_note);
@@ -186,7 +190,7 @@ int serve(const Options& o, OpenListeners opened, Setup setup, const TlsSetup& t
     fmt::print(stderr, "dualhttpd: {}", format_diagnostic(opened_log.error()));
     return exit_usage;
   }
-  if (auto served_as = give_up_root(o, setup); !served_as) {
+  if (auto served_as = give_up_root(o, setup, tls); !served_as) {
     spdlog::critical("{}", format_diagnostic(served_as.error(), false));
     return exit_runtime_error;
   }
@@ -209,10 +213,11 @@ int serve(const Options& o, OpenListeners opened, Setup setup, const TlsSetup& t
   for (const auto& warning : tls.warnings) spdlog::warn("{}", warning);
   spdlog::info("serving {} with {} thread{}", root_path, threads, threads == 1 ? "" : "s");
   ServerEvents events;
-  events.reopen_logs = [&access_log, &docroot] {
+  events.reopen_logs = [&access_log, &docroot, &tls, &listeners] {
     for (const auto& reopened : {reopen_error_log(), access_log.reopen()})
       if (!reopened) spdlog::error("{}", format_diagnostic(reopened.error(), false));
     docroot->reopen();
+    reload_tls(tls, listeners);
   };
   events.stopping = [] { notify_systemd("STOPPING=1\nSTATUS=stopping"); };
   std::vector<ListenerRole> roles;

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
 
 #include "dualhttpd/base/diagnostic.hpp"
 #include "dualhttpd/tls/local_ca_store.hpp"
@@ -184,15 +185,34 @@ TlsSetup prepare_tls(const Options& o, const std::vector<Listener>& listeners,
     } else {
       for (auto& warning : certificate_warnings(*files, context->names(), endpoints_of(listeners)))
         out.warnings.push_back(std::move(warning));
+      out.slot = std::make_unique<TlsSlot>();
+      out.slot->context.store(context->shared());
       out.context = std::move(*context);
     }
   }
   for (const auto& l : listeners) {
-    out.per_listener.push_back(l.spec.tls && out.context ? out.context->native() : nullptr);
+    out.per_listener.push_back(l.spec.tls && out.slot ? out.slot.get() : nullptr);
     if (l.spec.tls && l.spec.family() == Family::ipv6 && l.spec.address.is_link_local())
       out.warnings.push_back(link_local_warning(l));
   }
   return out;
+}
+
+void reload_tls(TlsSetup& tls, const std::vector<Listener>& listeners) {
+  if (!tls.context || !tls.slot) return;
+  const auto files = tls.context->files();
+  auto loaded = TlsServerContext::load(files);
+  if (!loaded) {
+    spdlog::error("SIGHUP: the TLS certificate in use stays, because {}",
+                  format_diagnostic(loaded.error(), false));
+    return;
+  }
+  for (const auto& warning : certificate_warnings(files, loaded->names(), endpoints_of(listeners)))
+    spdlog::warn("{}", warning);
+  tls.slot->context.store(loaded->shared());
+  spdlog::info("SIGHUP: TLS certificate {} loaded again ({}, valid until {})", files.certificate,
+               loaded->names().subject, loaded->names().not_after);
+  tls.context = std::move(*loaded);
 }
 
 }  // namespace dualhttpd

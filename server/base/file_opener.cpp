@@ -90,6 +90,8 @@ int open_as(const std::string& path, FileOpener::Kind kind) {
   int fd = -1;
   if (kind == FileOpener::Kind::append)
     fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+  else if (kind == FileOpener::Kind::read)  // non-blocking: a FIFO would wait for a writer
+    fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   else
     fd = ::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   return fd < 0 ? -errno : fd;

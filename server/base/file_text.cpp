@@ -36,8 +36,12 @@ std::optional<std::string> read_file_text(const std::string& path, std::string* 
   // Non-blocking: opening a FIFO for reading would otherwise wait for a writer.
   const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
   if (!fd) return fail(why, ::strerrordesc_np(errno));
+  return read_fd_text(fd.get(), why, limit);
+}
+
+std::optional<std::string> read_fd_text(int fd, std::string* why, std::size_t limit) {
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return fail(why, ::strerrordesc_np(errno));
+  if (::fstat(fd, &st) != 0) return fail(why, ::strerrordesc_np(errno));
   if (!S_ISREG(st.st_mode))
     return fail(why, fmt::format("it is {}, not a regular file", kind_of(st.st_mode)));
   std::string text;
@@ -45,7 +49,7 @@ std::optional<std::string> read_file_text(const std::string& path, std::string* 
   std::size_t done = 0;
   for (;;) {
     text.resize(std::min(limit + 1, std::max<std::size_t>(done * 2, 4096)));
-    const auto n = ::read(fd.get(), text.data() + done, text.size() - done);
+    const auto n = ::read(fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return fail(why, ::strerrordesc_np(errno));
     if (n == 0) break;

@@ -41,7 +41,8 @@ std::string client_text(const Socket& socket) {
 Session::Session(Socket socket, const SessionContext& context, WorkerState& worker,
                  ListenerRole role)
     : socket_(std::move(socket)),
-      tls_(role.tls ? std::make_unique<TlsStream>(socket_, role.tls) : nullptr),
+      tls_(role.tls ? std::make_unique<TlsStream>(socket_, role.tls->context.load().get())
+                    : nullptr),
       https_port_(role.https_port),
       context_(context),
       worker_(worker),

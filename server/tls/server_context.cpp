@@ -7,7 +7,9 @@
 #include <fmt/ranges.h>
 
 #include "dualhttpd/base/escaping.hpp"
+#include "dualhttpd/base/file_opener.hpp"
 #include "dualhttpd/base/file_text.hpp"
+#include "dualhttpd/base/unique_fd.hpp"
 #include "dualhttpd/tls/openssl_owned.hpp"
 
 namespace dualhttpd {
@@ -82,27 +84,40 @@ Owned<SSL_CTX> configured_context() {
   return ctx;
 }
 
-Result<std::string> read_pem_file(const std::string& path, const std::string& what,
-                                  const std::string& fix) {
+// A file's text and mode, opened through the file opener: after root is given up, a reload
+// (SIGHUP) reads the certificate and key through its helper, which kept root for them.
+struct PemFile {
+  std::string text;
+  mode_t mode = 0;
+};
+
+Result<PemFile> read_pem_file(const std::string& path, const std::string& what,
+                              const std::string& fix) {
+  const int fd = file_opener().open(path, FileOpener::Kind::read);
+  if (fd < 0)
+    return Diagnostic{fmt::format("cannot read the TLS {} {}", what, path), ::strerrordesc_np(-fd),
+                      fix};
+  const UniqueFd file(fd);
   std::string why;
-  auto text = read_file_text(path, &why);
-  if (!text) return Diagnostic{fmt::format("cannot read the TLS {} {}", what, path), why, fix};
-  return Result<std::string>(boost::system::in_place_value, std::move(*text));
+  auto text = read_fd_text(fd, &why);
+  struct stat st {};
+  if (!text || ::fstat(fd, &st) != 0)
+    return Diagnostic{fmt::format("cannot read the TLS {} {}", what, path), why, fix};
+  return PemFile{std::move(*text), st.st_mode};
 }
 
 std::string mode_text(mode_t mode) {
   return fmt::format("{:04o}", mode & 07777);
 }
 
-// The key is readable here, and by nobody else but its owner and group (Debian's ssl-cert
-// group reads /etc/ssl/private).
-Result<> check_key_mode(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || (st.st_mode & S_IROTH) == 0) return {};
-  return Diagnostic{fmt::format("the TLS key {} is readable by every user (mode {})", path,
-                                mode_text(st.st_mode)),
-                    "whoever can log in here can read it and pose as this server",
-                    fmt::format("chmod o-rwx {}", path)};
+// The key is readable by nobody else but its owner and group (Debian's ssl-cert group reads
+// /etc/ssl/private).
+Result<> check_key_mode(const std::string& path, mode_t mode) {
+  if ((mode & S_IROTH) == 0) return {};
+  return Diagnostic{
+      fmt::format("the TLS key {} is readable by every user (mode {})", path, mode_text(mode)),
+      "whoever can log in here can read it and pose as this server",
+      fmt::format("chmod o-rwx {}", path)};
 }
 
 // The server's certificate and the chain after it, into `ctx`; what it names.
@@ -189,13 +204,13 @@ Result<TlsServerContext> TlsServerContext::load(const TlsFiles& files) {
                                  "at start as the user that starts it (root, before it gives "
                                  "up root)");
   if (!key) return key.error();
-  if (auto mode = check_key_mode(files.key); !mode) return mode.error();
+  if (auto mode = check_key_mode(files.key, key->mode); !mode) return mode.error();
   auto ctx = configured_context();
   if (!ctx)
     return Diagnostic{"cannot set up TLS", openssl::last_error(), "", DiagnosticKind::runtime};
-  auto names = use_certificate_chain(ctx.get(), *certificate, files.certificate);
+  auto names = use_certificate_chain(ctx.get(), certificate->text, files.certificate);
   if (!names) return names.error();
-  if (auto used = use_key(ctx.get(), *key, files); !used) return used.error();
+  if (auto used = use_key(ctx.get(), key->text, files); !used) return used.error();
   if (auto valid = check_validity(*names, files.certificate); !valid) return valid.error();
   TlsServerContext out;
   out.context_ = std::shared_ptr<SSL_CTX>(ctx.release(), SSL_CTX_free);

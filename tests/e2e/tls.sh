@@ -186,6 +186,58 @@ expect_contains "and curl says what the warning said it would" \
   "no alternative certificate subject name matches target host name '127.0.0.3'" "$OUT"
 stop_server "$SERVER_PID"
 
+# SIGHUP loads the certificate and key again: started as root, serving as nobody, with the
+# files in a directory only root may read (the helper that kept root reads them). New
+# connections get the new certificate, a kept-alive one goes on; a reload that fails keeps
+# the certificate in use and says why.
+if [ "$(id -u)" = 0 ]; then
+  mkdir -m 700 "$WORK/private"
+  renew() {  # renew CN : a certificate for ::1 from the local CA, put in place whole
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$1" \
+      -keyout "$WORK/private/new.key" 2>/dev/null |
+      openssl x509 -req -CA "$CA" -CAkey "$STATE/ca.key" -days 30 \
+        -extfile <(printf 'subjectAltName=IP:::1\nextendedKeyUsage=serverAuth\n') \
+        -out "$WORK/private/new.pem" 2>/dev/null
+    chmod 600 "$WORK/private/new.key"
+    mv "$WORK/private/new.pem" "$WORK/private/server.pem"
+    mv "$WORK/private/new.key" "$WORK/private/server.key"
+  }
+  subject() { echo | timeout 5 openssl s_client -connect "[::1]:$TLS" -CAfile "$CA" 2>/dev/null | sed -n 's/^subject=//p'; }
+  renew first
+  start_server "$WORK/err6.log" --root "$ROOT" --listen "[::1]:$TLS https" \
+    --tls-cert "$WORK/private/server.pem" --tls-key "$WORK/private/server.key" || { cat "$WORK/err6.log"; exit 1; }
+  expect_contains "reload: serving as nobody" "serving as nobody" "$(cat "$WORK/err6.log")"
+  expect_eq "reload: the first certificate" "CN = first" "$(subject)"
+  # A client that keeps its connection across the reload.
+  python3 - "$CA" "$TLS" "$WORK/reloaded" >"$WORK/kept.out" 2>&1 <<'PY' &
+import http.client, os, ssl, sys, time
+c = http.client.HTTPSConnection("::1", int(sys.argv[2]), context=ssl.create_default_context(cafile=sys.argv[1]), timeout=20)
+c.request("GET", "/hello.txt"); print("before:", c.getresponse().read().decode().strip())
+for _ in range(100):
+    if os.path.exists(sys.argv[3]): break
+    time.sleep(0.1)
+c.request("GET", "/hello.txt"); print("after:", c.getresponse().read().decode().strip())
+PY
+  KEPT=$!
+  sleep 0.5
+  renew second
+  kill -HUP "$SERVER_PID"
+  expect_contains "reload: said so" "SIGHUP: TLS certificate $WORK/private/server.pem loaded again (CN=second" \
+    "$(text_when "$WORK/err6.log" "loaded again")"
+  touch "$WORK/reloaded"
+  wait "$KEPT" || true
+  expect_eq "reload: new connections get the new certificate" "CN = second" "$(subject)"
+  expect_eq "reload: a connection kept alive across it goes on" $'before: hello, world\nafter: hello, world' \
+    "$(cat "$WORK/kept.out")"
+  printf 'not a key\n' >"$WORK/private/server.key"
+  kill -HUP "$SERVER_PID"
+  expect_contains "a reload that fails keeps the certificate in use, and says why" \
+    "SIGHUP: the TLS certificate in use stays, because $WORK/private/server.key holds no private key" \
+    "$(text_when "$WORK/err6.log" "in use stays")"
+  expect_eq "and serves with it" "CN = second" "$(subject)"
+  stop_server "$SERVER_PID"
+fi
+
 # --redirect-to-https: the plain listeners send every client to the TLS listener of the
 # address it reached, on the normalised path. nginx's usual `return 301 https://$host...`
 # builds the URL from the Host header; here nothing the request says can name the host, so

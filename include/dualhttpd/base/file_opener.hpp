@@ -1,9 +1,10 @@
 // Opens again, while the server runs, the few files it opened at start-up: the logs (after
-// logrotate moved them, on SIGHUP) and the docroot's directory (a release swapped under
-// it). Started as root and serving as another user, the server can no longer open them
-// itself when they lie in root's directories; a small helper process forked before the drop
-// keeps root's rights for exactly these paths, as nginx's master process does for its
-// workers. It opens nothing else, reads and writes nothing, and ends with the server.
+// logrotate moved them, on SIGHUP), the docroot's directory (a release swapped under it) and
+// the TLS certificate and key (renewed, on SIGHUP). Started as root and serving as another user,
+// the server can no longer open them itself when they lie in root's directories; a small helper
+// process forked before the drop keeps root's rights for exactly these paths, as nginx's master
+// process does for its workers. It opens nothing else, reads and writes nothing, and ends with the
+// server.
 #pragma once
 
 #include <sys/types.h>
@@ -22,6 +23,7 @@ class FileOpener {
   enum class Kind : char {
     append,     // a log: write-only, appended, created 0644 if missing
     directory,  // a directory, O_PATH: resolved again, nothing read through it
+    read,       // a file to read (a TLS certificate or key): read-only, never blocking
   };
 
   // Names a path that may be opened again later; before start_helper().

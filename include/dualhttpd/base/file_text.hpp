@@ -16,4 +16,8 @@ constexpr std::size_t max_text_file_bytes = std::size_t{4} << 20;
 std::optional<std::string> read_file_text(const std::string& path, std::string* why = nullptr,
                                           std::size_t limit = max_text_file_bytes);
 
+// The same from a descriptor opened for reading (by the file opener, say).
+std::optional<std::string> read_fd_text(int fd, std::string* why = nullptr,
+                                        std::size_t limit = max_text_file_bytes);
+
 }  // namespace dualhttpd

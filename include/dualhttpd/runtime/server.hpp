@@ -1,6 +1,7 @@
 // The running server: one Worker per thread, signals and the graceful stop. On
 // SIGTERM/SIGINT it closes the acceptors, lets in-flight responses finish (up to a timeout),
-// and run() returns once the last connection is gone. SIGHUP reopens the log files.
+// and run() returns once the last connection is gone. SIGHUP reopens the log files and
+// loads the TLS certificate again (ServerEvents::reopen_logs).
 #pragma once
 
 #include <boost/asio/signal_set.hpp>
@@ -17,7 +18,7 @@ namespace dualhttpd {
 
 // What the process around the server does when a signal arrives.
 struct ServerEvents {
-  std::function<void()> reopen_logs;  // SIGHUP
+  std::function<void()> reopen_logs;  // SIGHUP: the logs, the docroot, the TLS certificate
   std::function<void()> stopping;     // SIGTERM/SIGINT, before the acceptors close
 };
 

@@ -61,7 +61,7 @@ struct WorkerState;  // worker.hpp
 
 // What a listener asks of the sessions it accepts.
 struct ListenerRole {
-  SSL_CTX* tls = nullptr;        // speak TLS with this context; null: plain HTTP
+  const TlsSlot* tls = nullptr;  // speak TLS with the context in it; null: plain HTTP
   std::uint16_t https_port = 0;  // plain, with --redirect-to-https: send clients to HTTPS on
                                  // this port of the address they reached (0: serve)
 };

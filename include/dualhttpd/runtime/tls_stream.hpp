@@ -20,12 +20,21 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
+#include <atomic>
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "dualhttpd/runtime/net_types.hpp"
 
 namespace dualhttpd {
+
+// A listener's TLS context, replaced whole when the certificate is loaded again (SIGHUP)
+// while connections run: a connection takes the context current when it is accepted and
+// keeps it to its end (SSL_new counts a reference), so none is dropped.
+struct TlsSlot {
+  std::atomic<std::shared_ptr<SSL_CTX>> context;
+};
 
 class TlsStream {
  public:

@@ -30,8 +30,8 @@ class TlsServerContext {
   // it belongs to the certificate, and the certificate is valid now. Each refusal names the
   // file, the reason and the fix.
   static Result<TlsServerContext> load(const TlsFiles& files);
-
   ssl_ctx_st* native() const { return context_.get(); }
+  std::shared_ptr<ssl_ctx_st> shared() const { return context_; }
   const TlsFiles& files() const { return files_; }
   // What the server's certificate names, and until when.
   const CertificateNames& names() const { return names_; }
