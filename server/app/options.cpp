@@ -22,6 +22,8 @@ namespace {
 constexpr const char* probe_footer =
     R"(URLS (numeric hosts only, as curl -g takes them)
   http://[2001:db8:21c::24]:8080/      an IPv6 address, in brackets, then the port
+  https://[2001:db8:21c::24]/          over TLS: the version, the certificate, and whether it
+                                       verifies for this address (--cacert FILE)
   http://[fe80::a00:27ff:fe51:575%25vboxnet0]:8080/
                                        link-local: %25 and THIS host's interface on the link
   http://192.0.2.24/                   an IPv4 address
@@ -30,8 +32,9 @@ It asks the kernel for the route and the source address, connects, fetches /heal
 or the URL's own path) and says what the server saw of this client.
 
 EXIT STATUS
-  0 reachable, and the server answered below 400   1 no route, no connection, or an error
-  2 a URL that cannot be probed (not http://, not numeric, no brackets))";
+  0 reachable, and the server answered below 400 (over https, with a certificate that
+    verified)   1 no route, no connection, or an error, or a certificate that did not verify
+  2 a URL that cannot be probed (not http(s)://, not numeric, no brackets))";
 
 constexpr const char* footer =
     R"(LISTEN SPECS (httpd's Listen syntax; numeric only, never looked up in DNS)
@@ -307,6 +310,11 @@ ParsedOptions parse_options(int argc, char** argv) {
   probe_cmd->add_option("URL", probe.urls, "http://[2001:db8:21c::24]:8080/ (zone as %25IFACE)")
       ->required();
   probe_cmd->add_flag("--json", probe.json, "one JSON object per URL, for scripts");
+  probe_cmd
+      ->add_option("--cacert", probe.cacert,
+                   "https://: verify the certificate with this CA (PEM; e.g. the server's "
+                   "/var/lib/dualhttpd/ca.pem), not the system's")
+      ->type_name("FILE");
   probe_cmd->add_option("--timeout", probe.timeout_s, "seconds to wait for the server")
       ->check(CLI::Range(1u, 600u));
   probe_cmd->footer(probe_footer);

@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -13,6 +14,7 @@
 #include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "dualhttpd/address/listen_spec.hpp"
 #include "dualhttpd/address/machine_snapshot.hpp"
@@ -20,6 +22,7 @@
 #include "dualhttpd/base/exit_codes.hpp"
 #include "dualhttpd/probe/probe_url.hpp"
 #include "dualhttpd/probe/route_check.hpp"
+#include "dualhttpd/tls/local_ca.hpp"
 
 namespace dualhttpd {
 
@@ -86,7 +89,18 @@ boost::system::error_code run_until(net::io_context& io, clock::time_point deadl
   return *result;
 }
 
+// What the TLS handshake showed of the server, for https:// URLs.
+struct TlsOutcome {
+  bool used = false;
+  std::string version, cipher, alpn;
+  bool have_certificate = false;
+  CertificateNames names;
+  long verify = X509_V_OK;
+  std::string verify_problem;  // empty when the certificate verified: what is wrong, and the fix
+};
+
 struct HttpOutcome {
+  TlsOutcome tls;
   std::string error;
   unsigned status = 0;
   std::string path;
@@ -119,26 +133,81 @@ std::string json_field(const std::string& body, const std::string& key) {
   return body.substr(start, body.find('"', start) - start);
 }
 
-HttpOutcome fetch(const ProbeUrl& u, const std::string& path, unsigned timeout_s) {
-  HttpOutcome out;
-  out.path = path;
-  net::io_context io;
-  tcp::socket socket(io);
-  const auto started = clock::now();
-  const auto deadline = started + std::chrono::seconds(timeout_s);
-  const tcp::endpoint to(to_asio(u), u.port);
-  auto ec = run_until(io, deadline, [&](auto handler) { socket.async_connect(to, handler); });
-  if (ec) {
-    out.error = fmt::format(
-        "cannot connect to {}: {}", u.host_text(),
-        explain_connect_error(ec == net::error::timed_out ? ETIMEDOUT : ec.value(), u, timeout_s));
-    return out;
+std::string names_text(const CertificateNames& names) {
+  std::vector<std::string> all;
+  for (const auto& ip : names.ip_addresses) all.push_back("IP:" + ip);
+  for (const auto& dns : names.dns_names) all.push_back("DNS:" + dns);
+  return all.empty() ? std::string("no subjectAltName") : fmt::format("{}", fmt::join(all, ", "));
+}
+
+// Why the certificate does not verify for this URL, in words, with the fix.
+std::string explain_verify(const TlsOutcome& t, const ProbeUrl& u, const std::string& cacert) {
+  const auto literal = u.address.to_string();
+  const auto trust = cacert.empty() ? std::string("this host's trust store") : cacert;
+  switch (t.verify) {
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+      return fmt::format(
+          "the certificate does not name {} (it names {}): curl says \"no alternative "
+          "certificate subject name matches target host name '{}'\"\n  fix:   on the server, a "
+          "certificate with IP:{} in its subjectAltName, e.g. dualhttpd --tls-self-signed "
+          "with this address among its listeners",
+          literal, names_text(t.names), literal, literal);
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+      return fmt::format(
+          "the certificate is self-signed ({}), and {} does not hold it\n  fix:   give its "
+          "issuer with --cacert FILE (dualhttpd --tls-self-signed keeps its CA in "
+          "/var/lib/dualhttpd/ca.pem on the server)",
+          t.names.subject, trust);
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+      return fmt::format(
+          "the certificate ({}) comes from a CA that {} does not hold\n  fix:   --cacert "
+          "CA.pem with the server's CA (dualhttpd --tls-self-signed keeps it in "
+          "/var/lib/dualhttpd/ca.pem on the server), or trust that CA on this host",
+          t.names.subject, trust);
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+      return fmt::format("the certificate expired on {}\n  fix:   renew it on the server",
+                         t.names.not_after);
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return fmt::format(
+          "the certificate is valid only from {}\n  fix:   check the clocks of both hosts "
+          "(date -u)",
+          t.names.not_before);
+    default:
+      return X509_verify_cert_error_string(t.verify);
   }
-  http::request<http::empty_body> req{http::verb::get, path, 11};
+}
+
+// The handshake's facts, once it is done.
+TlsOutcome describe_tls(SSL* ssl, const ProbeUrl& u, const std::string& cacert) {
+  TlsOutcome t;
+  t.used = true;
+  t.version = SSL_get_version(ssl);
+  t.cipher = SSL_get_cipher_name(ssl);
+  const unsigned char* alpn = nullptr;
+  unsigned alpn_length = 0;
+  SSL_get0_alpn_selected(ssl, &alpn, &alpn_length);
+  t.alpn = alpn ? std::string(reinterpret_cast<const char*>(alpn), alpn_length) : "none";
+  if (X509* certificate = SSL_get1_peer_certificate(ssl)) {
+    t.have_certificate = true;
+    t.names = certificate_names(certificate);
+    X509_free(certificate);
+  }
+  t.verify = SSL_get_verify_result(ssl);
+  if (t.verify != X509_V_OK) t.verify_problem = explain_verify(t, u, cacert);
+  return t;
+}
+
+// GET over `stream`, connected (and through TLS, if any), within the deadline.
+template <class Stream>
+void exchange(net::io_context& io, Stream& stream, const ProbeUrl& u, clock::time_point started,
+              clock::time_point deadline, HttpOutcome& out) {
+  http::request<http::empty_body> req{http::verb::get, out.path, 11};
   req.set(http::field::host, u.host_text());
   req.set(http::field::user_agent, "dualhttpd-probe/" DUALHTTPD_VERSION);
   req.set(http::field::accept, "application/json");
-  ec = run_until(io, deadline, [&](auto handler) { http::async_write(socket, req, handler); });
+  auto ec = run_until(io, deadline, [&](auto handler) { http::async_write(stream, req, handler); });
   // Every buffer the server fills is bounded: a hostile or broken server gets an explanation,
   // not the probe's memory.
   beast::flat_buffer buffer(max_head_bytes + 1024);
@@ -147,18 +216,95 @@ HttpOutcome fetch(const ProbeUrl& u, const std::string& path, unsigned timeout_s
   parser.body_limit(max_body_bytes);
   if (!ec)
     ec = run_until(io, deadline,
-                   [&](auto handler) { http::async_read(socket, buffer, parser, handler); });
+                   [&](auto handler) { http::async_read(stream, buffer, parser, handler); });
   // A large page needs no reading to the end: its status is what the probe wanted.
   if (ec == http::error::body_limit && parser.is_header_done()) ec = {};
   if (ec) {
     out.error = fmt::format("no HTTP answer from {}: {}", u.host_text(), explain_read_error(ec));
-    return out;
+    return;
   }
   const auto& res = parser.get();
   out.latency_ms = std::chrono::duration<double, std::milli>(clock::now() - started).count();
   out.status = res.result_int();
   out.seen_client = json_field(res.body(), "address");
+}
+
+HttpOutcome fetch(const ProbeUrl& u, const std::string& path, const ProbeOptions& o) {
+  HttpOutcome out;
+  out.path = path;
+  net::io_context io;
+  tcp::socket socket(io);
+  const auto started = clock::now();
+  const auto deadline = started + std::chrono::seconds(o.timeout_s);
+  const tcp::endpoint to(to_asio(u), u.port);
+  auto ec = run_until(io, deadline, [&](auto handler) { socket.async_connect(to, handler); });
+  if (ec) {
+    out.error =
+        fmt::format("cannot connect to {}: {}", u.host_text(),
+                    explain_connect_error(ec == net::error::timed_out ? ETIMEDOUT : ec.value(), u,
+                                          o.timeout_s));
+    return out;
+  }
+  if (!u.tls) {
+    exchange(io, socket, u, started, deadline, out);
+    return out;
+  }
+  // The certificate is verified after the handshake, not during it, so that a certificate
+  // that fails is still described; the URL's address is what it must name (no SNI: RFC 6066
+  // has none for an IP literal).
+  net::ssl::context context(net::ssl::context::tls_client);
+  context.set_verify_mode(net::ssl::verify_none);
+  if (o.cacert.empty())
+    context.set_default_verify_paths(ec);
+  else
+    context.load_verify_file(o.cacert, ec);
+  if (ec) {
+    out.error = fmt::format("cannot read the CA file {}: {}", o.cacert, ec.message());
+    return out;
+  }
+  net::ssl::stream<tcp::socket&> tls(socket, context);
+  static constexpr unsigned char http11[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+  SSL_set_alpn_protos(tls.native_handle(), http11, sizeof http11);
+  X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(tls.native_handle()), u.address.to_string().c_str());
+  ec = run_until(io, deadline, [&](auto handler) {
+    tls.async_handshake(net::ssl::stream_base::client, handler);
+  });
+  if (ec) {
+    out.error = fmt::format(
+        "no TLS handshake with {}: {} (is it an https listener? dualhttpd --check on the server "
+        "lists each listener with https after it)",
+        u.host_text(), ec.message());
+    return out;
+  }
+  out.tls = describe_tls(tls.native_handle(), u, o.cacert);
+  exchange(io, tls, u, started, deadline, out);
   return out;
+}
+
+std::string tls_json(const TlsOutcome& t) {
+  if (!t.used) return {};
+  std::vector<std::string> names;
+  for (const auto& ip : t.names.ip_addresses) names.push_back(json_quote("IP:" + ip));
+  for (const auto& dns : t.names.dns_names) names.push_back(json_quote("DNS:" + dns));
+  return fmt::format(
+      ",\"tls\":{{\"version\":{},\"cipher\":{},\"alpn\":{},\"subject\":{},\"names\":[{}],"
+      "\"not_after\":{},\"verified\":{},\"verify_error\":{}}}",
+      json_quote(t.version), json_quote(t.cipher), json_quote(t.alpn), json_quote(t.names.subject),
+      fmt::join(names, ","), json_quote(t.names.not_after), t.verify_problem.empty(),
+      json_quote(t.verify_problem));
+}
+
+void print_tls(const TlsOutcome& t, const ProbeUrl& u, const ProbeOptions& o) {
+  if (!t.used) return;
+  fmt::print("  tls:   {}, {}, ALPN {}\n", t.version, t.cipher, t.alpn);
+  if (t.have_certificate)
+    fmt::print("  cert:  {}, names {}; valid until {}\n", t.names.subject, names_text(t.names),
+               t.names.not_after);
+  if (t.verify_problem.empty())
+    fmt::print("  verify: ok for {}, with {}\n", u.address.to_string(),
+               o.cacert.empty() ? std::string("this host's trust store") : o.cacert);
+  else
+    fmt::print("  verify: failed: {}\n", t.verify_problem);
 }
 
 int probe_one(const std::string& text, const ProbeOptions& o) {
@@ -171,24 +317,27 @@ int probe_one(const std::string& text, const ProbeOptions& o) {
   HttpOutcome http;
   if (route.reachable) {
     const bool own_path = url.path != "/";
-    http = fetch(url, own_path ? url.path : "/healthz", o.timeout_s);
-    if (!own_path && http.error.empty() && http.status == 404) http = fetch(url, "/", o.timeout_s);
+    http = fetch(url, own_path ? url.path : "/healthz", o);
+    if (!own_path && http.error.empty() && http.status == 404) http = fetch(url, "/", o);
   }
-  const bool ok = route.reachable && http.error.empty() && http.status > 0 && http.status < 400;
+  const bool verified = !http.tls.used || http.tls.verify_problem.empty();
+  const bool ok =
+      route.reachable && http.error.empty() && http.status > 0 && http.status < 400 && verified;
   const bool matches = !http.seen_client.empty() && http.seen_client == route.source;
   if (o.json) {
     fmt::print(
         "{{\"url\":{},\"ok\":{},\"route\":{{\"reachable\":{},\"source\":{},\"interface\":{},"
         "\"on_link\":{},\"prefix\":{},\"message\":{}}},\"http\":{{\"status\":{},\"path\":{},"
-        "\"latency_ms\":{:.3f},\"seen_client\":{},\"matches_source\":{},\"error\":{}}}}}\n",
+        "\"latency_ms\":{:.3f},\"seen_client\":{},\"matches_source\":{},\"error\":{}}}{}}}\n",
         json_quote(text), ok, route.reachable, json_quote(route.source),
         json_quote(route.interface), route.on_link, json_quote(route.prefix),
         json_quote(route.message), http.status, json_quote(http.path), http.latency_ms,
-        json_quote(http.seen_client), matches, json_quote(http.error));
+        json_quote(http.seen_client), matches, json_quote(http.error), tls_json(http.tls));
     return ok ? exit_ok : exit_runtime_error;
   }
   fmt::print("probe {}\n  route: {}\n", text, route.message);
   if (!route.reachable) return exit_runtime_error;
+  print_tls(http.tls, url, o);
   if (!http.error.empty()) {
     fmt::print("  http:  {}\n", http.error);
     return exit_runtime_error;

@@ -49,14 +49,15 @@ std::string ProbeUrl::host_text() const {
 }
 
 ProbeUrl parse_probe_url(std::string_view url) {
-  constexpr std::string_view scheme = "http://";
-  if (url.starts_with("https://"))
-    return failed("https is not probed: use http:// (the reachability is the same)");
-  if (!url.starts_with(scheme)) return failed("the URL must start with http://");
-  auto rest = url.substr(scheme.size());
+  const bool tls = url.starts_with("https://");
+  if (!tls && !url.starts_with("http://"))
+    return failed("the URL must start with http:// or https://");
+  auto rest = url.substr(tls ? 8 : 7);
   const auto slash = rest.find_first_of("/?#");
   const auto authority = rest.substr(0, slash);
   ProbeUrl u;
+  u.tls = tls;
+  u.port = tls ? 443 : 80;
   if (slash != std::string_view::npos) {
     u.path = std::string(rest.substr(slash));
     if (u.path.front() != '/') u.path = "/" + u.path;

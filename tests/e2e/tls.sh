@@ -84,6 +84,24 @@ for version in tls1_2 tls1_3; do
   expect_contains "session resumed ($version)" "Reused, TLSv1." "$OUT"
 done
 
+# dualhttpd probe https://: the version, the certificate, whether it verifies for the URL's
+# address, and why not, with the fix.
+STATUS=0
+OUT=$("$DUALHTTPD" probe --cacert "$CA" "$V6/" 2>&1) || STATUS=$?
+expect_eq "probe https with the CA: exit 0" "0" "$STATUS"
+expect_contains "probe: the TLS version and ALPN" "tls:   TLSv1.3, TLS_AES_" "$OUT"
+expect_contains "probe: the certificate's names" "names IP:::1, IP:127.0.0.1" "$OUT"
+expect_contains "probe: verified for the address" "verify: ok for ::1, with $CA" "$OUT"
+expect_contains "probe: then /healthz" "http:  GET /healthz -> 200" "$OUT"
+STATUS=0
+OUT=$("$DUALHTTPD" probe "$V4/" 2>&1) || STATUS=$?
+expect_eq "probe https without the CA: exit 1" "1" "$STATUS"
+expect_contains "probe: a CA this host does not trust, and the fix" \
+  "comes from a CA that this host's trust store does not hold" "$OUT"
+expect_contains "probe: the fix names --cacert" "fix:   --cacert CA.pem" "$OUT"
+expect_contains "probe --json: the TLS facts" '"verified":true' \
+  "$("$DUALHTTPD" probe --json --cacert "$CA" "$V6/" 2>&1)"
+
 # Every feature over TLS as over plain HTTP.
 get() { curl -sS -g --cacert "$CA" "$@"; }
 status() { get -o /dev/null -w '%{http_code}' "$@"; }
@@ -184,6 +202,12 @@ expect_contains "a certificate that does not name the listener: a warning" \
 OUT=$(curl -sS --cacert "$CA" "https://127.0.0.3:$PORT2/" 2>&1 || true)
 expect_contains "and curl says what the warning said it would" \
   "no alternative certificate subject name matches target host name '127.0.0.3'" "$OUT"
+STATUS=0
+OUT=$("$DUALHTTPD" probe --cacert "$CA" "https://127.0.0.3:$PORT2/" 2>&1) || STATUS=$?
+expect_eq "probe of a certificate for other addresses: exit 1" "1" "$STATUS"
+expect_contains "probe: it does not name the address, and what it names" \
+  "the certificate does not name 127.0.0.3 (it names IP:::1, IP:127.0.0." "$OUT"
+expect_contains "probe: with curl's words and the fix" "fix:   on the server, a certificate with IP:127.0.0.3" "$OUT"
 stop_server "$SERVER_PID"
 
 # SIGHUP loads the certificate and key again: started as root, serving as nobody, with the

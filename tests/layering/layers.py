@@ -21,7 +21,7 @@ ALLOWED = {
     "http": {"base", "address"},
     "files": {"base", "http"},
     "runtime": {"base", "http", "files"},
-    "probe": {"base", "address"},
+    "probe": {"base", "address", "tls"},
     "tls": {"base", "address"},
     "app": {"base", "address", "listen", "http", "files", "runtime", "probe", "tls"},
 }

@@ -41,7 +41,14 @@ TEST_CASE("probe URLs: brackets, %25 zones, IPv4, ports and paths") {
   REQUIRE(u.ok());
   CHECK(u.port == 81);
   CHECK(u.path == "/");
-  CHECK(has(parse_probe_url("https://[::1]/").error, "https is not probed"));
+  const auto https = parse_probe_url("https://[2001:db8:21c::24]/x");
+  CHECK(https.ok());
+  CHECK(https.tls);
+  CHECK(https.port == 443);
+  CHECK(https.path == "/x");
+  CHECK(parse_probe_url("https://192.0.2.24:8443/").port == 8443);
+  CHECK_FALSE(parse_probe_url("http://[::1]/").tls);
+  CHECK(has(parse_probe_url("ftp://[::1]/").error, "must start with http:// or https://"));
   CHECK(has(parse_probe_url("ftp://[::1]/").error, "http://"));
   // Without brackets: the URL to type is built from the user's own, or none is offered when
   // it cannot be told where the address ends.

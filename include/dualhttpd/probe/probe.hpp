@@ -11,6 +11,7 @@ namespace dualhttpd {
 struct ProbeOptions {
   std::vector<std::string> urls;
   bool json = false;
+  std::string cacert;  // https://: the CA to verify the server's certificate with (PEM)
   unsigned timeout_s = 5;
 };
 

@@ -12,8 +12,9 @@ namespace dualhttpd {
 
 struct ProbeUrl {
   IpAddress address;
-  std::string zone;  // decoded from %25, the client's interface
-  std::uint16_t port = 80;
+  std::string zone;         // decoded from %25, the client's interface
+  std::uint16_t port = 80;  // 443 for https://
+  bool tls = false;         // https://
   std::string path = "/";
   std::string error;  // empty when the URL parsed
 
