@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The seed story on the lab (packaging/lab/dualhttpd-lab), one case per CTest test:
-#   lab.sh reach|linklocal|tentative|dualstack|healthz|probe|browser|demo
+#   lab.sh reach|linklocal|tentative|dualstack|healthz|probe|browser|https|demo
 # Each case has its own namespace prefix and takes the lab down again, on failure too.
 source "$(dirname "$0")/lib.sh"
 require_root
@@ -183,6 +183,52 @@ NFT
     HELP=$("$DUALHTTPD" probe --help)
     expect_contains "probe --help has its own exit statuses" "0 reachable, and the server answered below 400" "$HELP"
     expect_not_contains "and not the server's" "a listener cannot be opened here" "$HELP"
+    ;;
+  https)
+    # The guest serves HTTPS on its global literals with --tls-self-signed; the host is given
+    # the guest's ca.pem (the namespaces share the file system) and verifies on the first try.
+    "${LAB[@]}" fix
+    serve tls --listen '[2001:db8:21c::24]:8443 https' --listen '198.51.100.24:8443 https' \
+      --tls-self-signed --state-dir "$WORK/state"
+    CA=$WORK/state/ca.pem
+    expect_contains "the guest's log: the line to run on the host" \
+      "curl -g --cacert $CA 'https://[2001:db8:21c::24]:8443/'" "$(cat "$WORK/tls.log")"
+    if "${H[@]}" curl -sg --max-time 5 --cacert "$CA" 'https://[2001:db8:21c::24]:8443/' -o "$WORK/got" &&
+      cmp -s "$WORK/got" "$INDEX"; then
+      pass "the host: curl --cacert 'https://[2001:db8:21c::24]:8443/' verifies and gets www/index.html"
+    else
+      fail "the host: curl --cacert over IPv6"
+    fi
+    expect_contains "the host, over IPv4 too" "dualhttpd works" \
+      "$("${H[@]}" curl -sg --max-time 5 --cacert "$CA" 'https://198.51.100.24:8443/' 2>&1)"
+    expect_contains "the host without the CA: curl's refusal" "unable to get local issuer certificate" \
+      "$("${H[@]}" curl -sgS --max-time 5 'https://[2001:db8:21c::24]:8443/' 2>&1 || true)"
+    probe_from_host --cacert "$CA" 'https://[2001:db8:21c::24]:8443/'
+    expect_eq "probe https from the host: exit 0" "0" "$STATUS"
+    expect_contains "probe: the certificate names the guest's literals" \
+      "names IP:2001:db8:21c::24, IP:198.51.100.24" "$OUT"
+    expect_contains "probe: it verifies for the literal" "verify: ok for 2001:db8:21c::24" "$OUT"
+    expect_contains "probe: the server saw the host" "the server saw this client as 2001:db8:21c::25" "$OUT"
+    kill "$SERVED"
+    wait "$SERVED" 2>/dev/null || true
+    # A certificate of the same CA, made for another address: the explained failure.
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=elsewhere \
+      -keyout "$WORK/other.key" 2>/dev/null |
+      openssl x509 -req -CA "$CA" -CAkey "$WORK/state/ca.key" -days 30 \
+        -extfile <(printf 'subjectAltName=IP:2001:db8:21c::99\nextendedKeyUsage=serverAuth\n') \
+        -out "$WORK/other.pem" 2>/dev/null
+    chmod 600 "$WORK/other.key"
+    serve other --listen '[2001:db8:21c::24]:8443 https' --tls-cert "$WORK/other.pem" \
+      --tls-key "$WORK/other.key"
+    expect_contains "the guest warns at start" "does not name 2001:db8:21c::24" "$(cat "$WORK/other.log")"
+    expect_contains "the host's curl says what the warning said" \
+      "no alternative certificate subject name matches target host name '2001:db8:21c::24'" \
+      "$("${H[@]}" curl -sgS --max-time 5 --cacert "$CA" 'https://[2001:db8:21c::24]:8443/' 2>&1 || true)"
+    probe_from_host --cacert "$CA" 'https://[2001:db8:21c::24]:8443/'
+    expect_eq "probe: exit 1" "1" "$STATUS"
+    expect_contains "probe explains it" \
+      "the certificate does not name 2001:db8:21c::24 (it names IP:2001:db8:21c::99)" "$OUT"
+    expect_contains "with the fix" "fix:   on the server, a certificate with IP:2001:db8:21c::24" "$OUT"
     ;;
   browser)
     if ! command -v chromium >/dev/null; then
