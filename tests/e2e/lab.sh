@@ -212,12 +212,7 @@ NFT
     kill "$SERVED"
     wait "$SERVED" 2>/dev/null || true
     # A certificate of the same CA, made for another address: the explained failure.
-    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=elsewhere \
-      -keyout "$WORK/other.key" 2>/dev/null |
-      openssl x509 -req -CA "$CA" -CAkey "$WORK/state/ca.key" -days 30 \
-        -extfile <(printf 'subjectAltName=IP:2001:db8:21c::99\nextendedKeyUsage=serverAuth\n') \
-        -out "$WORK/other.pem" 2>/dev/null
-    chmod 600 "$WORK/other.key"
+    issue_with_ca "$CA" "$WORK/state/ca.key" elsewhere IP:2001:db8:21c::99 "$WORK/other"
     serve other --listen '[2001:db8:21c::24]:8443 https' --tls-cert "$WORK/other.pem" \
       --tls-key "$WORK/other.key"
     expect_contains "the guest warns at start" "does not name 2001:db8:21c::24" "$(cat "$WORK/other.log")"

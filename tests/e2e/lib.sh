@@ -193,3 +193,13 @@ with socket.create_connection((host, port), timeout=3) as s:
         print("closed")
 PY
 }
+
+# issue_with_ca CA_PEM CA_KEY CN SAN OUT : a server certificate signed by that CA for SAN
+# ("IP:2001:db8::1"), as an operator makes one with openssl: OUT.pem, and OUT.key (0600).
+issue_with_ca() {
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$3" \
+    -keyout "$5.key" 2>/dev/null |
+    openssl x509 -req -CA "$1" -CAkey "$2" -days 30 -out "$5.pem" 2>/dev/null \
+      -extfile <(printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\n' "$4")
+  chmod 600 "$5.key"
+}

@@ -217,12 +217,7 @@ stop_server "$SERVER_PID"
 if [ "$(id -u)" = 0 ]; then
   mkdir -m 700 "$WORK/private"
   renew() {  # renew CN : a certificate for ::1 from the local CA, put in place whole
-    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$1" \
-      -keyout "$WORK/private/new.key" 2>/dev/null |
-      openssl x509 -req -CA "$CA" -CAkey "$STATE/ca.key" -days 30 \
-        -extfile <(printf 'subjectAltName=IP:::1\nextendedKeyUsage=serverAuth\n') \
-        -out "$WORK/private/new.pem" 2>/dev/null
-    chmod 600 "$WORK/private/new.key"
+    issue_with_ca "$CA" "$STATE/ca.key" "$1" IP:::1 "$WORK/private/new"
     mv "$WORK/private/new.pem" "$WORK/private/server.pem"
     mv "$WORK/private/new.key" "$WORK/private/server.key"
   }

@@ -38,12 +38,7 @@ expect_contains "and why" "ERR_CERT_AUTHORITY_INVALID" "$(cat "$WORK/chrome.err"
 stop_server "$SERVER_PID"
 
 # A certificate from the same CA for another address only: what Chromium says of it.
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=other \
-  -keyout "$WORK/other.key" 2>/dev/null |
-  openssl x509 -req -CA "$STATE/ca.pem" -CAkey "$STATE/ca.key" -days 30 \
-    -extfile <(printf 'subjectAltName=IP:2001:db8:21c::99\nextendedKeyUsage=serverAuth\n') \
-    -out "$WORK/other.pem" 2>/dev/null
-chmod 600 "$WORK/other.key"
+issue_with_ca "$STATE/ca.pem" "$STATE/ca.key" other IP:2001:db8:21c::99 "$WORK/other"
 start_server "$WORK/err2.log" --listen "[::1]:$PORT https" --tls-cert "$WORK/other.pem" \
   --tls-key "$WORK/other.key" --access-log off || { cat "$WORK/err2.log"; exit 1; }
 expect_contains "the server warned of it" "does not name ::1" "$(cat "$WORK/err2.log")"
