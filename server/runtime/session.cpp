@@ -64,6 +64,7 @@ void Session::start() {
   socket_.set_option(tcp::no_delay(true), ec);  // no 40 ms Nagle stall between head and body
   context_.registry.add(shared_from_this());
   // Called on the worker's thread, which accepted the connection.
+  if (tls_ && !tls_->native_handle()) return close();  // SSL_new failed: out of memory
   if (tls_) return handshake();
   read_request();
 }

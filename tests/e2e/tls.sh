@@ -14,7 +14,7 @@ V6="https://[::1]:$TLS"
 V4="https://127.0.0.1:$TLS"
 CA=$STATE/ca.pem
 start_server "$WORK/err.log" --root "$ROOT" --threads 2 --access-log "$WORK/access.log" \
-  --header-timeout 2 --listen "[::1]:$TLS https" --listen "127.0.0.1:$TLS https" \
+  --header-timeout 2 --autoindex --listen "[::1]:$TLS https" --listen "127.0.0.1:$TLS https" \
   --listen "[::1]:$PLAIN" --tls-self-signed --state-dir "$STATE" ||
   { cat "$WORK/err.log"; exit 1; }
 
@@ -118,6 +118,9 @@ HEAD=$(get -I "$V4/hello.txt" | tr -d '\r')
 expect_contains "HEAD" "Content-Length: 13" "$HEAD"
 expect_eq "directory: 301" "301" "$(status "$V6/docs")"
 expect_eq "dotfile: 403" "403" "$(status "$V6/.htaccess")"
+expect_contains "--autoindex: a listing" "<h1>Index of /empty</h1>" "$(get "$V6/empty/")"
+expect_eq "a head over the limit: 431" "431" \
+  "$(status -H "X-Big: $(head -c 40000 /dev/zero | tr '\0' a)" "$V6/hello.txt")"
 expect_contains "/healthz over TLS: the client's family" '"family":"ipv4"' "$(get "$V4/healthz")"
 OUT=$(get -v "$V6/hello.txt" "$V6/style.css" 2>&1)
 expect_contains "keep-alive: two requests, one connection" "Re-using existing connection" "$OUT"
@@ -180,6 +183,13 @@ expect_eq "which verifies for the new address" "hello, world" \
   "$(curl -sS --cacert "$CA" "https://127.0.0.2:$TLS/hello.txt")"
 stop_server "$SERVER_PID"
 
+# The same listeners from the TOML configuration, as the packaged file shows them.
+printf 'listen = ["[::1]:%s https", "127.0.0.1:%s https"]\ntls_self_signed = true\nstate_dir = "%s"\nroot = "%s"\n' \
+  "$TLS" "$TLS" "$STATE" "$ROOT" >"$WORK/tls.toml"
+run_capture --config "$WORK/tls.toml" --check
+expect_eq "TOML: https listeners and tls_self_signed pass --check" "0" "$STATUS"
+expect_contains "TOML: the TLS listener" "ok: [::1]:$TLS https ipv6" "$OUT"
+
 # A certificate given, and what is wrong with it, in words.
 cp "$STATE/server.pem" "$WORK/given.pem"
 cp "$STATE/server.key" "$WORK/given.key"
@@ -208,6 +218,16 @@ expect_eq "probe of a certificate for other addresses: exit 1" "1" "$STATUS"
 expect_contains "probe: it does not name the address, and what it names" \
   "the certificate does not name 127.0.0.3 (it names IP:::1, IP:127.0.0." "$OUT"
 expect_contains "probe: with curl's words and the fix" "fix:   on the server, a certificate with IP:127.0.0.3" "$OUT"
+stop_server "$SERVER_PID"
+# A self-signed certificate (openssl req -x509): what probe makes of it.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=selfie \
+  -addext subjectAltName=IP:::1 -days 30 -keyout "$WORK/self.key" -out "$WORK/self.pem" 2>/dev/null
+chmod 600 "$WORK/self.key"
+start_server "$WORK/err7.log" --root "$ROOT" --listen "[::1]:$PORT2 https" \
+  --tls-cert "$WORK/self.pem" --tls-key "$WORK/self.key" || { cat "$WORK/err7.log"; exit 1; }
+OUT=$("$DUALHTTPD" probe --cacert "$CA" "https://[::1]:$PORT2/" 2>&1 || true)
+expect_contains "probe: a self-signed certificate, said so" "the certificate is self-signed (CN=selfie)" "$OUT"
+expect_contains "probe: and the fix" "fix:   give its issuer with --cacert FILE" "$OUT"
 stop_server "$SERVER_PID"
 
 # SIGHUP loads the certificate and key again: started as root, serving as nobody, with the
