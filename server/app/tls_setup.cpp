@@ -113,10 +113,28 @@ std::uint16_t https_port_for(const Listener& plain, const std::vector<Listener>&
   return 0;
 }
 
-void plan_redirects(const std::vector<Listener>& listeners, TlsSetup& out) {
-  const auto first_tls = std::find_if(listeners.begin(), listeners.end(),
-                                      [](const Listener& l) { return l.spec.tls; });
-  if (first_tls == listeners.end()) {
+// The TLS listener to add beside a plain one: its address, the given port, https.
+std::string tls_twin(ListenSpec spec, std::uint16_t port) {
+  spec.port = port;
+  spec.tls = true;
+  return spec.to_spec();
+}
+
+// Takes `context` into use for every TLS listener (the workers take it from the slot); the
+// warnings about its certificate for these listeners.
+std::vector<std::string> adopt(TlsSetup& tls, TlsServerContext context,
+                               const std::vector<Listener>& listeners) {
+  auto warnings = certificate_warnings(context.files(), context.names(), endpoints_of(listeners));
+  if (!tls.slot) tls.slot = std::make_unique<TlsSlot>();
+  tls.slot->context.store(context.shared());
+  tls.context = std::move(context);
+  return warnings;
+}
+
+// `first_tls`: the first TLS listener, null when there is none.
+void plan_redirects(const std::vector<Listener>& listeners, const Listener* first_tls,
+                    TlsSetup& out) {
+  if (!first_tls) {
     out.errors.push_back(format_diagnostic(
         {"--redirect-to-https, and no listener speaks TLS", "there is nowhere to send clients to",
          "add a TLS listener, e.g. --listen '[::1]:8443 https'"}));
@@ -137,8 +155,7 @@ void plan_redirects(const std::vector<Listener>& listeners, TlsSetup& out) {
       out.warnings.push_back(format_diagnostic(
           {fmt::format("--redirect-to-https: {} serves as before", l.spec.to_spec()),
            "no TLS listener is on its address to send its clients to",
-           fmt::format("add --listen '{} https'",
-                       format_endpoint(l.spec.address, l.spec.zone, first_tls->spec.port))},
+           fmt::format("add --listen '{}'", tls_twin(l.spec, first_tls->spec.port))},
           false));
   }
 }
@@ -149,9 +166,10 @@ TlsSetup prepare_tls(const Options& o, const std::vector<Listener>& listeners,
                      const MachineSnapshot& machine, bool write) {
   TlsSetup out;
   out.https_port.assign(listeners.size(), 0);
-  if (o.redirect_to_https) plan_redirects(listeners, out);
   const auto first_tls = std::find_if(listeners.begin(), listeners.end(),
                                       [](const Listener& l) { return l.spec.tls; });
+  if (o.redirect_to_https)
+    plan_redirects(listeners, first_tls == listeners.end() ? nullptr : &*first_tls, out);
   const bool given = !o.tls_cert.empty() || !o.tls_key.empty();
   if (first_tls == listeners.end()) {
     if (given || o.tls_self_signed)
@@ -183,11 +201,8 @@ TlsSetup prepare_tls(const Options& o, const std::vector<Listener>& listeners,
     if (!context) {
       out.errors.push_back(format_diagnostic(context.error()));
     } else {
-      for (auto& warning : certificate_warnings(*files, context->names(), endpoints_of(listeners)))
+      for (auto& warning : adopt(out, std::move(*context), listeners))
         out.warnings.push_back(std::move(warning));
-      out.slot = std::make_unique<TlsSlot>();
-      out.slot->context.store(context->shared());
-      out.context = std::move(*context);
     }
   }
   for (const auto& l : listeners) {
@@ -207,12 +222,9 @@ void reload_tls(TlsSetup& tls, const std::vector<Listener>& listeners) {
                   format_diagnostic(loaded.error(), false));
     return;
   }
-  for (const auto& warning : certificate_warnings(files, loaded->names(), endpoints_of(listeners)))
-    spdlog::warn("{}", warning);
-  tls.slot->context.store(loaded->shared());
+  for (const auto& warning : adopt(tls, std::move(*loaded), listeners)) spdlog::warn("{}", warning);
   spdlog::info("SIGHUP: TLS certificate {} loaded again ({}, valid until {})", files.certificate,
-               loaded->names().subject, loaded->names().not_after);
-  tls.context = std::move(*loaded);
+               tls.context->names().subject, tls.context->names().not_after);
 }
 
 }  // namespace dualhttpd

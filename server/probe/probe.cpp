@@ -134,9 +134,7 @@ std::string json_field(const std::string& body, const std::string& key) {
 }
 
 std::string names_text(const CertificateNames& names) {
-  std::vector<std::string> all;
-  for (const auto& ip : names.ip_addresses) all.push_back("IP:" + ip);
-  for (const auto& dns : names.dns_names) all.push_back("DNS:" + dns);
+  const auto all = names.entries();
   return all.empty() ? std::string("no subjectAltName") : fmt::format("{}", fmt::join(all, ", "));
 }
 
@@ -284,8 +282,7 @@ HttpOutcome fetch(const ProbeUrl& u, const std::string& path, const ProbeOptions
 std::string tls_json(const TlsOutcome& t) {
   if (!t.used) return {};
   std::vector<std::string> names;
-  for (const auto& ip : t.names.ip_addresses) names.push_back(json_quote("IP:" + ip));
-  for (const auto& dns : t.names.dns_names) names.push_back(json_quote("DNS:" + dns));
+  for (const auto& entry : t.names.entries()) names.push_back(json_quote(entry));
   return fmt::format(
       ",\"tls\":{{\"version\":{},\"cipher\":{},\"alpn\":{},\"subject\":{},\"names\":[{}],"
       "\"not_after\":{},\"verified\":{},\"verify_error\":{}}}",

@@ -94,26 +94,24 @@ void Session::on_handshake(beast::error_code ec) {
 // the connection closes.
 void Session::answer_plain_http() {
   beast::error_code ec;
-  const auto local = socket_.local_endpoint(ec);
-  auto host = local.address().to_string();
-  host = host.substr(0, host.find('%'));
-  const auto text = fmt::format(
-      "400 Bad Request: this port speaks HTTPS (TLS), and the request came in plain HTTP.\n"
-      "Ask for https://{}:{}/ instead.\n",
-      url_host(host), local.port());
+  reply_ = text_reply(
+      http::status::bad_request, "text/plain; charset=utf-8",
+      fmt::format(
+          "400 Bad Request: this port speaks HTTPS (TLS), and the request came in plain HTTP.\n"
+          "Ask for https://{}:{}/ instead.\n",
+          local_host(), socket_.local_endpoint(ec).port()));
+  body_bytes_ = reply_.body_bytes();
   head_.clear();
-  fmt::format_to(std::back_inserter(head_),
-                 "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                 "Content-Length: {}\r\nConnection: close\r\n\r\n{}",
-                 text.size(), text);
-  body_bytes_ = text.size();
+  render_head(head_, reply_, worker_.date.text(std::time(nullptr)), "close");
+  head_ += std::get<std::string>(reply_.body);
   request_line_ = "-";
   phase_ = Phase::writing;
   set_deadline(context_.limits.write_timeout);
   net::async_write(socket_, net::buffer(head_),
                    [self = shared_from_this()](beast::error_code e, std::size_t) {
                      if (e) return self->close();
-                     self->log_request(400);
+                     self->log_request(static_cast<unsigned>(self->reply_.status));
+                     self->reply_ = Reply{};
                      self->linger_close();
                    });
 }

@@ -206,6 +206,13 @@ CertificateNames certificate_names(const X509* certificate) {
   return out;
 }
 
+std::vector<std::string> CertificateNames::entries() const {
+  std::vector<std::string> all;
+  for (const auto& ip : ip_addresses) all.push_back("IP:" + ip);
+  for (const auto& dns : dns_names) all.push_back("DNS:" + dns);
+  return all;
+}
+
 bool CertificateNames::covers_ip(const std::string& literal) const {
   const auto wanted = canonical_ip(literal);
   return wanted && std::any_of(ip_addresses.begin(), ip_addresses.end(),

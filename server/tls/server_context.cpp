@@ -180,9 +180,7 @@ Result<> check_validity(const CertificateNames& names, const std::string& path) 
 }
 
 std::string names_text(const CertificateNames& names) {
-  std::vector<std::string> all;
-  for (const auto& ip : names.ip_addresses) all.push_back("IP:" + ip);
-  for (const auto& dns : names.dns_names) all.push_back("DNS:" + dns);
+  const auto all = names.entries();
   if (all.empty()) return "no subjectAltName at all (only " + names.subject + ")";
   return fmt::format("{}", fmt::join(all, ", "));
 }

@@ -26,8 +26,6 @@ struct TlsSetup {
   std::vector<std::string> notes;     // what was made, how to trust it
   std::vector<std::string> warnings;  // the certificate will fail some clients
   std::vector<std::string> errors;    // formatted diagnostics: the server cannot start
-
-  bool any() const { return context.has_value(); }
 };
 
 // `write` false (--check): the state directory is read, nothing is made in it.

@@ -31,6 +31,8 @@ struct CertificateNames {
 
   // Whether an iPAddress entry is this literal (IPv6 or IPv4, any spelling, no zone).
   bool covers_ip(const std::string& literal) const;
+  // Every subjectAltName entry as OpenSSL writes it: "IP:2001:db8::24", "DNS:guest".
+  std::vector<std::string> entries() const;
 };
 
 // A certificate authority for this machine: self-signed, may sign server certificates only
