@@ -11,8 +11,10 @@
 #include <boost/beast/http.hpp>
 
 #include <chrono>
+#include <ctime>
 #include <optional>
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -138,6 +140,11 @@ std::string names_text(const CertificateNames& names) {
   return all.empty() ? std::string("no subjectAltName") : fmt::format("{}", fmt::join(all, ", "));
 }
 
+// Now, written as OpenSSL writes a certificate's dates ("Feb  1 00:00:00 2020 GMT").
+std::string utc_now_text() {
+  return fmt::format("{:%b %e %H:%M:%S %Y} GMT", fmt::gmtime(std::time(nullptr)));
+}
+
 // Why the certificate does not verify for this URL, in words, with the fix.
 std::string explain_verify(const TlsOutcome& t, const ProbeUrl& u, const std::string& cacert) {
   const auto literal = u.address.to_string();
@@ -165,13 +172,17 @@ std::string explain_verify(const TlsOutcome& t, const ProbeUrl& u, const std::st
           "/var/lib/dualhttpd/ca.pem on the server), or trust that CA on this host",
           t.names.subject, trust);
     case X509_V_ERR_CERT_HAS_EXPIRED:
-      return fmt::format("the certificate expired on {}\n  fix:   renew it on the server",
-                         t.names.not_after);
+      return fmt::format(
+          "the certificate expired on {}: curl says \"certificate has expired\"\n  fix:   a "
+          "new certificate on the server, then reload it there (dualhttpd: systemctl reload "
+          "dualhttpd, or kill -HUP its PID; one made by --tls-self-signed is renewed at start)",
+          t.names.not_after);
     case X509_V_ERR_CERT_NOT_YET_VALID:
       return fmt::format(
-          "the certificate is valid only from {}\n  fix:   check the clocks of both hosts "
-          "(date -u)",
-          t.names.not_before);
+          "the certificate is valid only from {}, and this host's clock says {}: curl says "
+          "\"certificate is not yet valid\"\n  fix:   run date -u on both hosts; if both are "
+          "right, the certificate was made for later: issue it again on the server",
+          t.names.not_before, utc_now_text());
     default:
       return X509_verify_cert_error_string(t.verify);
   }
