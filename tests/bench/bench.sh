@@ -271,38 +271,40 @@ row() {
   done
   # Per server: rate (req/s, or MiB/s for big files), CPU cost (us/req, or MiB per CPU-second),
   # and the client's core; dualhttpd's are the reference of every ratio.
-  local ref_rate ref_cost ref_client rps mbs cpu rate cost client
+  local ref ref_client rps mbs cpu cost client
   for name in $servers; do
     rps=$(col "$name" 1)
     mbs=$(col "$name" 2)
     cpu=$(col "$name" 4)
     client=$(col "$name" 7)
     if [ "$big" = 1 ]; then
-      rate=$mbs
       cost=$(awk -v m="$mbs" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? m / (c / 100) : 0) }')
     else
-      rate=$rps
       cost=$(awk -v r="$rps" -v c="$cpu" 'BEGIN { printf "%.1f", (r > 0 ? 1e6 * (c / 100) / r : 0) }')
     fi
     if [ "$name" = dualhttpd ] || [ "$name" = dualhttpd_tls ]; then
-      ref_rate=$rate ref_cost=$cost ref_client=$client
+      ref=$name ref_client=$client
     fi
     printf '| %s | %s | %s | %s | %s ms | %s %% | %s | %s %% | %s MiB | %s |\n' "$label" "$name" "$rps" "$mbs" \
       "$(col "$name" 3)" "$cpu" "$cost $([ "$big" = 1 ] && echo MiB/CPU-s || echo us/req)" "$client" \
       "$(awk -v k="$(col "$name" 6)" 'BEGIN { printf "%.1f", k / 1024 }')" \
-      "$(ratio "$ref_rate" "$rate" "$ref_cost" "$cost" "$ref_client" "$client" "$big")"
+      "$(ratio "$ref" "$name" "$ref_client" "$client" "$big")"
   done
 }
 
-# ratio RATE PEER_RATE COST PEER_COST CLIENT PEER_CLIENT BIG : dualhttpd ÷ the peer, by rate; by
-# CPU cost ("cpu") when the client's core was above 90 % in either run.
+# ratio REF NAME CLIENT PEER_CLIENT BIG : dualhttpd (REF) ÷ the peer NAME, by rate; by CPU cost
+# ("cpu") when the client's core was above 90 % in either run. The median of the rounds' own
+# ratios: the two ran back to back in each round, and the VM's speed drifts between rounds.
 ratio() {
-  awk -v a="$1" -v b="$2" -v x="$3" -v y="$4" -v ca="$5" -v cb="$6" -v big="$7" 'BEGIN {
-    if (ca > 90 || cb > 90) {
-      r = big ? (y > 0 ? x / y : 0) : (x > 0 ? y / x : 0)
-      printf "%.2f cpu", r
-    } else printf "%.2f", (b > 0 ? a / b : 0)
-  }'
+  local by_cpu
+  by_cpu=$(awk -v a="$3" -v b="$4" 'BEGIN { print (a > 90 || b > 90) ? 1 : 0 }')
+  paste -d ' ' "$WORK/$ROW.$1" "$WORK/$ROW.$2" | awk -v cpu="$by_cpu" -v big="$5" '{
+    # a round: "rps mbs p99 cpu reqs rss client" of REF, then of NAME
+    if (cpu && big) r = ($4 > 0 && $9 > 0) ? ($2 / $4) / ($9 / $11) : 0
+    else if (cpu) r = ($1 > 0 && $8 > 0) ? ($11 / $8) / ($4 / $1) : 0
+    else r = big ? ($9 > 0 ? $2 / $9 : 0) : ($8 > 0 ? $1 / $8 : 0)
+    print r
+  }' | median | awk -v cpu="$by_cpu" '{ printf "%.2f%s", $1, cpu ? " cpu" : "" }'
 }
 
 # large_files : how a 1 MiB file goes out, and what it costs beside lighttpd. First the system
