@@ -28,7 +28,7 @@ constexpr std::chrono::seconds linger_cap{30};     // in all, as nginx and httpd
 // A file's bytes go into TLS this many at a time: four full TLS records (RFC 8446 section
 // 5.1) per read and per write operation. With one record's worth (16 KiB) the server spent
 // about 10 % more CPU per MiB (tests/bench/README.md).
-constexpr std::size_t tls_chunk_size = TlsStream::bulk_plaintext;
+constexpr std::size_t tls_chunk_size = std::size_t{64} << 10;
 
 std::string client_text(const Socket& socket) {
   beast::error_code ec;
@@ -387,10 +387,7 @@ void Session::send_body() {
 // Over TLS: one chunk of `span` read from `file`, then written; send_body goes on after it.
 void Session::send_span_over_tls(int file, FileSpan& span) {
   // Not zeroed: pread fills it, and zeroing 64 KiB per response cost 4 % of the CPU at 1 MiB.
-  if (!tls_chunk_) {
-    tls_chunk_ = std::make_unique_for_overwrite<char[]>(tls_chunk_size);
-    tls_->bulk_writes(true);  // a chunk's four records in one send
-  }
+  if (!tls_chunk_) tls_chunk_ = std::make_unique_for_overwrite<char[]>(tls_chunk_size);
   const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(span.length, tls_chunk_size));
   const auto got = ::pread(file, tls_chunk_.get(), want, static_cast<off_t>(span.offset));
   if (got <= 0) return file_body_failed(got < 0 ? errno : 0, span.length);
@@ -445,7 +442,6 @@ void Session::finish_response() {
   log_request(static_cast<unsigned>(reply_.status));
   reply_ = Reply{};
   tls_chunk_.reset();  // an idle connection holds no file buffer
-  if (tls_) tls_->bulk_writes(false);
   if (after_ == After::next_request && !stopping_) return read_request();
   if (tls_) return say_goodbye();
   close_or_linger();

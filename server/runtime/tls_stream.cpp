@@ -4,7 +4,6 @@
 #include <boost/asio/ssl/error.hpp>
 
 #include <cerrno>
-#include <utility>
 
 namespace dualhttpd {
 
@@ -19,34 +18,6 @@ TlsStream::TlsStream(Socket& socket, SSL_CTX* context) : socket_(socket), ssl_(S
 
 TlsStream::~TlsStream() {
   SSL_free(ssl_);
-}
-
-bool TlsStream::bulk_writes(bool on) {
-  if (on == (bulk_ != nullptr)) return true;
-  BIO* socket_bio = on ? SSL_get_wbio(ssl_) : BIO_next(bulk_);
-  if (!on) {
-    if (unflushed_ > 0 || BIO_wpending(bulk_) > 0) return false;
-    BIO_up_ref(socket_bio);
-    SSL_set0_wbio(ssl_, socket_bio);  // frees bulk_, and the reference it held
-    bulk_ = nullptr;
-    return true;
-  }
-  BIO* buffer = BIO_new(BIO_f_buffer());
-  if (!buffer || BIO_set_write_buffer_size(buffer, bulk_size) <= 0 || !BIO_up_ref(socket_bio)) {
-    BIO_free(buffer);
-    return false;
-  }
-  BIO_push(buffer, socket_bio);
-  SSL_set0_wbio(ssl_, buffer);  // drops SSL's own reference to the socket BIO
-  bulk_ = buffer;
-  return true;
-}
-
-TlsStream::Step TlsStream::flush() {
-  if (BIO_flush(bulk_) > 0) return {std::exchange(unflushed_, 0)};
-  if (BIO_should_retry(bulk_)) return {-1, SSL_ERROR_WANT_WRITE};
-  unflushed_ = 0;
-  return {-1, SSL_ERROR_SYSCALL};  // errno is the socket's
 }
 
 beast::error_code TlsStream::error_of(int ssl_error) const {

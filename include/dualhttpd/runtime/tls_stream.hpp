@@ -8,10 +8,6 @@
 // event loop, and each connection carries 68 KiB of buffers. Over that stream a 1 MiB body
 // cost the server 20 to 30 % more CPU than nginx's (tests/bench/README.md).
 //
-// A file body goes out in bulk (bulk_writes): the records of each SSL_write collect in a
-// buffer in front of the socket and leave in one write, four records at a time instead of
-// one, which is a fifth less server CPU per MiB than nginx's one write per record.
-//
 // One operation at a time in each direction, and never a read and a write at once: the
 // session reads a request, then writes its response. An operation that finishes without
 // waiting completes through the executor, never inside the call that started it.
@@ -54,24 +50,17 @@ class TlsStream {
   executor_type get_executor() { return socket_.get_executor(); }
   SSL* native_handle() { return ssl_; }
 
-  // On: each write's records are gathered and sent together (a 64 KiB buffer, held until
-  // off). Off again only between writes, when the buffer is empty; false if it could not be.
-  bool bulk_writes(bool on);
-  // What one bulk write should carry at most: four records' worth (64 KiB).
-  static constexpr std::size_t bulk_plaintext = 4 * 16384;
-
   // Handler: void(error_code)
   template <class Handler>
   auto async_handshake(Handler&& handler) {
-    return start<false>([this] { return step(SSL_do_handshake(ssl_)); },
-                        std::forward<Handler>(handler));
+    return start<false>([this] { return SSL_do_handshake(ssl_); }, std::forward<Handler>(handler));
   }
 
   // close_notify, without waiting for the client's (the connection closes anyway).
   // Handler: void(error_code)
   template <class Handler>
   auto async_shutdown(Handler&& handler) {
-    return start<false>([this] { return step(SSL_shutdown(ssl_) >= 0 ? 1 : -1); },
+    return start<false>([this] { return SSL_shutdown(ssl_) >= 0 ? 1 : -1; },
                         std::forward<Handler>(handler));
   }
 
@@ -80,7 +69,9 @@ class TlsStream {
   auto async_read_some(const MutableBuffers& buffers, Handler&& handler) {
     const auto buffer = first_buffer<net::mutable_buffer>(buffers);
     return start<true>(
-        [this, buffer] { return step(SSL_read(ssl_, buffer.data(), clamp(buffer.size()))); },
+        [this, buffer] {
+          return buffer.size() == 0 ? 0 : SSL_read(ssl_, buffer.data(), clamp(buffer.size()));
+        },
         std::forward<Handler>(handler), buffer.size() == 0);
   }
 
@@ -93,33 +84,13 @@ class TlsStream {
       buffer = gather(buffers);
     return start<true>(
         [this, buffer] {
-          if (unflushed_ > 0) return flush();  // the records are made: only the send is left
-          const Step written = step(SSL_write(ssl_, buffer.data(), clamp(buffer.size())));
-          if (written.result <= 0 || !bulk_) return written;
-          unflushed_ = written.result;
-          return flush();
+          return buffer.size() == 0 ? 0 : SSL_write(ssl_, buffer.data(), clamp(buffer.size()));
         },
         std::forward<Handler>(handler), buffer.size() == 0);
   }
 
  private:
   static constexpr std::size_t record_size = 16384;  // RFC 8446 section 5.1
-  static constexpr int bulk_records = bulk_plaintext / record_size;
-  // Room for bulk_plaintext's records whole: each at most 2^14 + 256 bytes and a 5-byte header
-  // (RFC 8446 section 5.2). A record that did not fit would leave its tail for a second send.
-  static constexpr int bulk_size = bulk_records * (record_size + 256 + 5);
-
-  // One try of an SSL_* call: its result, and when that is not above 0, SSL_get_error's
-  // word for it (a wait for the socket, or the error).
-  struct Step {
-    int result;
-    int error = SSL_ERROR_NONE;
-  };
-  Step step(int result) const {
-    return {result, result > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl_, result)};
-  }
-  // Sends what the bulk buffer holds; then the write is done, with unflushed_ bytes.
-  Step flush();
 
   // One SSL_* call retried until it neither wants to read nor to write. `Sized`: the handler
   // takes the byte count.
@@ -137,15 +108,15 @@ class TlsStream {
       if (ec) return finish(self, ec, 0);  // the wait was cancelled: the deadline passed
       if (empty) return finish(self, {}, 0);
       ERR_clear_error();
-      const Step step = call();
-      if (step.result > 0) return finish(self, {}, static_cast<std::size_t>(step.result));
-      if (step.error == SSL_ERROR_WANT_READ || step.error == SSL_ERROR_WANT_WRITE) {
+      const int result = call();
+      if (result > 0) return finish(self, {}, static_cast<std::size_t>(result));
+      const int error = SSL_get_error(stream.ssl_, result);
+      if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
         waited = true;
         return stream.socket_.async_wait(
-            step.error == SSL_ERROR_WANT_READ ? Socket::wait_read : Socket::wait_write,
-            std::move(self));
+            error == SSL_ERROR_WANT_READ ? Socket::wait_read : Socket::wait_write, std::move(self));
       }
-      finish(self, stream.error_of(step.error), 0);
+      finish(self, stream.error_of(error), 0);
     }
 
     template <class Self>
@@ -208,8 +179,6 @@ class TlsStream {
   Socket& socket_;
   SSL* ssl_;
   std::string gathered_;  // small buffers written as one record
-  BIO* bulk_ = nullptr;   // the buffer in front of the socket, while bulk_writes is on
-  int unflushed_ = 0;     // bytes SSL_write took whose records are still in bulk_
 };
 
 }  // namespace dualhttpd
