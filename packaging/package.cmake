@@ -5,6 +5,8 @@
 include(GNUInstallDirs)
 
 install(TARGETS dualhttpd RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
+# The program finds it from its own directory: ../lib/dualhttpd/tls.so (tls/tls_module.hpp).
+install(TARGETS dualhttpd_tls_module LIBRARY DESTINATION lib/dualhttpd)
 install(PROGRAMS packaging/lab/dualhttpd-lab DESTINATION ${CMAKE_INSTALL_SBINDIR})
 install(FILES packaging/systemd/dualhttpd.service packaging/systemd/dualhttpd.socket
   packaging/systemd/dualhttpd-tls.socket DESTINATION lib/systemd/system)

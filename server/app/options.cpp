@@ -179,14 +179,6 @@ std::vector<std::string> default_listen() {
   return {"[::1]:8080", "127.0.0.1:8080"};
 }
 
-bool run_from_build_tree() {
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec).string();
-  const std::string build = DUALHTTPD_BUILD_DIR;
-  return !ec && exe.size() > build.size() && exe.compare(0, build.size(), build) == 0 &&
-         exe[build.size()] == '/';
-}
-
 bool names_a_file(const std::string& log_target) {
   return log_target != "-" && log_target != "off";
 }

@@ -10,11 +10,17 @@
 #include <spdlog/spdlog.h>
 
 #include "dualhttpd/base/diagnostic.hpp"
-#include "dualhttpd/tls/local_ca_store.hpp"
+#include "dualhttpd/base/file_opener.hpp"
+#include "dualhttpd/tls/tls_module.hpp"
 
 namespace dualhttpd {
 
 namespace {
+
+// How the TLS module opens a certificate and key: through this process's file opener.
+int open_for_reading(const std::string& path) {
+  return file_opener().open(path, FileOpener::Kind::read);
+}
 
 std::string host_name() {
   std::array<char, 256> name{};
@@ -63,7 +69,7 @@ std::optional<TlsFiles> self_signed(const Options& o, const std::vector<Listener
           literals.push_back(std::move(literal));
   const auto host = host_name();
   const auto dir = o.state_dir.empty() ? default_state_dir() : o.state_dir;
-  auto local = local_certificate(dir, literals, host, write);
+  auto local = tls_module().self_signed(dir, literals, host, write);
   if (!local) {
     out.errors.push_back(format_diagnostic(local.error()));
     return std::nullopt;
@@ -124,7 +130,8 @@ std::string tls_twin(ListenSpec spec, std::uint16_t port) {
 // warnings about its certificate for these listeners.
 std::vector<std::string> adopt(TlsSetup& tls, TlsServerContext context,
                                const std::vector<Listener>& listeners) {
-  auto warnings = certificate_warnings(context.files(), context.names(), endpoints_of(listeners));
+  auto warnings =
+      certificate_warnings(context.files().certificate, context.names(), endpoints_of(listeners));
   if (!tls.slot) tls.slot = std::make_unique<TlsSlot>();
   tls.slot->context.store(context.shared());
   tls.context = std::move(context);
@@ -180,6 +187,12 @@ TlsSetup prepare_tls(const Options& o, const std::vector<Listener>& listeners,
     out.per_listener.assign(listeners.size(), nullptr);
     return out;
   }
+  // From here on OpenSSL is needed: the TLS module maps it.
+  if (auto module = load_tls_module(); !module) {
+    out.errors.push_back(format_diagnostic(module.error()));
+    out.per_listener.assign(listeners.size(), nullptr);
+    return out;
+  }
   const auto example = first_tls->spec.to_spec();
   std::optional<TlsFiles> files;
   if (o.tls_self_signed) {
@@ -197,7 +210,7 @@ TlsSetup prepare_tls(const Options& o, const std::vector<Listener>& listeners,
     files = TlsFiles{o.tls_cert, o.tls_key};
   }
   if (files) {
-    auto context = TlsServerContext::load(*files);
+    auto context = tls_module().load_server_context(*files, open_for_reading);
     if (!context) {
       out.errors.push_back(format_diagnostic(context.error()));
     } else {
@@ -216,7 +229,7 @@ TlsSetup prepare_tls(const Options& o, const std::vector<Listener>& listeners,
 void reload_tls(TlsSetup& tls, const std::vector<Listener>& listeners) {
   if (!tls.context || !tls.slot) return;
   const auto files = tls.context->files();
-  auto loaded = TlsServerContext::load(files);
+  auto loaded = tls_module().load_server_context(files, open_for_reading);
   if (!loaded) {
     spdlog::error("SIGHUP: the TLS certificate in use stays, because {}",
                   format_diagnostic(loaded.error(), false));

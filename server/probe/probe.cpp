@@ -1,12 +1,12 @@
 #include "dualhttpd/probe/probe.hpp"
 
 #include <net/if.h>
+#include <openssl/x509_vfy.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
-#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -24,7 +24,8 @@
 #include "dualhttpd/base/exit_codes.hpp"
 #include "dualhttpd/probe/probe_url.hpp"
 #include "dualhttpd/probe/route_check.hpp"
-#include "dualhttpd/tls/local_ca.hpp"
+#include "dualhttpd/runtime/tls_stream.hpp"
+#include "dualhttpd/tls/tls_module.hpp"
 
 namespace dualhttpd {
 
@@ -92,12 +93,8 @@ boost::system::error_code run_until(net::io_context& io, clock::time_point deadl
 }
 
 // What the TLS handshake showed of the server, for https:// URLs.
-struct TlsOutcome {
+struct TlsOutcome : TlsPeer {
   bool used = false;
-  std::string version, cipher, alpn;
-  bool have_certificate = false;
-  CertificateNames names;
-  long verify = X509_V_OK;
   std::string verify_problem;  // empty when the certificate verified: what is wrong, and the fix
 };
 
@@ -184,26 +181,15 @@ std::string explain_verify(const TlsOutcome& t, const ProbeUrl& u, const std::st
           "right, the certificate was made for later: issue it again on the server",
           t.names.not_before, utc_now_text());
     default:
-      return X509_verify_cert_error_string(t.verify);
+      return t.verify_text;
   }
 }
 
 // The handshake's facts, once it is done.
 TlsOutcome describe_tls(SSL* ssl, const ProbeUrl& u, const std::string& cacert) {
   TlsOutcome t;
+  static_cast<TlsPeer&>(t) = tls_module().describe_peer(ssl);
   t.used = true;
-  t.version = SSL_get_version(ssl);
-  t.cipher = SSL_get_cipher_name(ssl);
-  const unsigned char* alpn = nullptr;
-  unsigned alpn_length = 0;
-  SSL_get0_alpn_selected(ssl, &alpn, &alpn_length);
-  t.alpn = alpn ? std::string(reinterpret_cast<const char*>(alpn), alpn_length) : "none";
-  if (X509* certificate = SSL_get1_peer_certificate(ssl)) {
-    t.have_certificate = true;
-    t.names = certificate_names(certificate);
-    X509_free(certificate);
-  }
-  t.verify = SSL_get_verify_result(ssl);
   if (t.verify != X509_V_OK) t.verify_problem = explain_verify(t, u, cacert);
   return t;
 }
@@ -242,7 +228,7 @@ HttpOutcome fetch(const ProbeUrl& u, const std::string& path, const ProbeOptions
   HttpOutcome out;
   out.path = path;
   net::io_context io;
-  tcp::socket socket(io);
+  Socket socket(io.get_executor());
   const auto started = clock::now();
   const auto deadline = started + std::chrono::seconds(o.timeout_s);
   const tcp::endpoint to(to_asio(u), u.port);
@@ -259,25 +245,22 @@ HttpOutcome fetch(const ProbeUrl& u, const std::string& path, const ProbeOptions
     return out;
   }
   // The certificate is verified after the handshake, not during it, so that a certificate
-  // that fails is still described; the URL's address is what it must name (no SNI: RFC 6066
-  // has none for an IP literal).
-  net::ssl::context context(net::ssl::context::tls_client);
-  context.set_verify_mode(net::ssl::verify_none);
-  if (o.cacert.empty())
-    context.set_default_verify_paths(ec);
-  else
-    context.load_verify_file(o.cacert, ec);
-  if (ec) {
-    out.error = fmt::format("cannot read the CA file {}: {}", o.cacert, ec.message());
+  // that fails is still described; the URL's address is what it must name.
+  if (auto module = load_tls_module(); !module) {
+    out.error = format_diagnostic(module.error(), false);
     return out;
   }
-  net::ssl::stream<tcp::socket&> tls(socket, context);
-  static constexpr unsigned char http11[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
-  SSL_set_alpn_protos(tls.native_handle(), http11, sizeof http11);
-  X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(tls.native_handle()), u.address.to_string().c_str());
-  ec = run_until(io, deadline, [&](auto handler) {
-    tls.async_handshake(net::ssl::stream_base::client, handler);
-  });
+  const auto context = tls_module().client_context(o.cacert);
+  if (!context) {
+    out.error = fmt::format("{}: {}", context.error().subject, context.error().cause);
+    return out;
+  }
+  TlsStream stream(socket, context->get(), u.address.to_string());
+  if (!stream.native_handle()) {
+    out.error = "cannot set up TLS: out of memory";
+    return out;
+  }
+  ec = run_until(io, deadline, [&](auto handler) { stream.async_handshake(handler); });
   if (ec) {
     out.error = fmt::format(
         "no TLS handshake with {}: {} (is it an https listener? dualhttpd --check on the server "
@@ -285,8 +268,8 @@ HttpOutcome fetch(const ProbeUrl& u, const std::string& path, const ProbeOptions
         u.host_text(), ec.message());
     return out;
   }
-  out.tls = describe_tls(tls.native_handle(), u, o.cacert);
-  exchange(io, tls, u, started, deadline, out);
+  out.tls = describe_tls(stream.native_handle(), u, o.cacert);
+  exchange(io, stream, u, started, deadline, out);
   return out;
 }
 

@@ -1,7 +1,6 @@
 #include "dualhttpd/runtime/session.hpp"
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/read.hpp>
@@ -78,9 +77,7 @@ void Session::handshake() {
 }
 
 void Session::on_handshake(beast::error_code ec) {
-  if (ec && ec.category() == net::error::get_ssl_category() &&
-      ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_HTTP_REQUEST)
-    return answer_plain_http();
+  if (TlsStream::is_plain_http(ec)) return answer_plain_http();
   if (ec) {
     spdlog::debug("TLS handshake with {} failed: {}", client(), ec.message());
     return close();

@@ -1,23 +1,48 @@
 #include "dualhttpd/runtime/tls_stream.hpp"
 
 #include <boost/asio/error.hpp>
-#include <boost/asio/ssl/error.hpp>
 
 #include <cerrno>
 
 namespace dualhttpd {
 
-TlsStream::TlsStream(Socket& socket, SSL_CTX* context) : socket_(socket), ssl_(SSL_new(context)) {
+namespace {
+
+// OpenSSL's error codes, worded by OpenSSL itself (through the module).
+class TlsErrorCategory : public beast::error_category {
+ public:
+  const char* name() const noexcept override { return "tls"; }
+  std::string message(int value) const override {
+    return tls_module().error_text(static_cast<unsigned long>(static_cast<unsigned>(value)));
+  }
+};
+
+}  // namespace
+
+TlsStream::TlsStream(Socket& socket, SSL_CTX* context)
+    : socket_(socket), ssl_(tls_module().new_server(context, socket.native_handle())) {
   beast::error_code ignored;
   socket_.native_non_blocking(true, ignored);  // OpenSSL's reads and writes must never block
-  if (ssl_) {
-    SSL_set_fd(ssl_, socket_.native_handle());  // BIO_NOCLOSE: the socket stays Asio's
-    SSL_set_accept_state(ssl_);
-  }
+}
+
+TlsStream::TlsStream(Socket& socket, SSL_CTX* context, const std::string& ip_literal)
+    : socket_(socket), ssl_(tls_module().new_client(context, socket.native_handle(), ip_literal)) {
+  beast::error_code ignored;
+  socket_.native_non_blocking(true, ignored);
 }
 
 TlsStream::~TlsStream() {
-  SSL_free(ssl_);
+  if (ssl_) tls_module().free(ssl_);
+}
+
+const beast::error_category& TlsStream::error_category() {
+  static const TlsErrorCategory category;
+  return category;
+}
+
+bool TlsStream::is_plain_http(const beast::error_code& ec) {
+  return ec.category() == error_category() &&
+         tls_module().is_plain_http(static_cast<unsigned long>(static_cast<unsigned>(ec.value())));
 }
 
 beast::error_code TlsStream::error_of(int ssl_error) const {
@@ -28,14 +53,14 @@ beast::error_code TlsStream::error_of(int ssl_error) const {
       // errno 0: the client closed TCP without close_notify. HTTP/1.1 frames every message,
       // so that is the end of the stream, as for a plain connection.
       const int error = errno;
-      ERR_clear_error();
+      tls_module().clear_errors();
       return error ? beast::error_code(error, beast::system_category()) : net::error::eof;
     }
     default: {
-      const auto reason = ERR_get_error();
-      ERR_clear_error();
+      const auto reason = tls_module().next_error();
+      tls_module().clear_errors();
       if (reason == 0) return net::error::connection_aborted;
-      return {static_cast<int>(reason), net::error::get_ssl_category()};
+      return {static_cast<int>(reason), error_category()};
     }
   }
 }

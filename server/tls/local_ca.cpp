@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <memory>
-#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -91,17 +90,6 @@ bool add_extension(X509* certificate, X509* issuer, int nid, const std::string& 
 
 Owned<EVP_PKEY> new_p256_key() {
   return Owned<EVP_PKEY>(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-}
-
-// An IP literal as an iPAddress entry takes it: "2001:db8::24" or "192.0.2.24", canonical.
-std::optional<std::string> canonical_ip(const std::string& literal) {
-  std::array<unsigned char, 16> bytes{};
-  std::array<char, INET6_ADDRSTRLEN> text{};
-  for (const int family : {AF_INET6, AF_INET})
-    if (::inet_pton(family, literal.c_str(), bytes.data()) == 1 &&
-        ::inet_ntop(family, bytes.data(), text.data(), text.size()))
-      return std::string(text.data());
-  return std::nullopt;
 }
 
 std::string time_text(const ASN1_TIME* time) {
@@ -204,19 +192,6 @@ CertificateNames certificate_names(const X509* certificate) {
   if (ASN1_TIME_diff(&days, &seconds, nullptr, X509_get0_notAfter(certificate)))
     out.days_left = days;
   return out;
-}
-
-std::vector<std::string> CertificateNames::entries() const {
-  std::vector<std::string> all;
-  for (const auto& ip : ip_addresses) all.push_back("IP:" + ip);
-  for (const auto& dns : dns_names) all.push_back("DNS:" + dns);
-  return all;
-}
-
-bool CertificateNames::covers_ip(const std::string& literal) const {
-  const auto wanted = canonical_ip(literal);
-  return wanted && std::any_of(ip_addresses.begin(), ip_addresses.end(),
-                               [&](const std::string& ip) { return canonical_ip(ip) == wanted; });
 }
 
 }  // namespace dualhttpd

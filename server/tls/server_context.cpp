@@ -4,10 +4,7 @@
 #include <sys/stat.h>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
-#include "dualhttpd/base/escaping.hpp"
-#include "dualhttpd/base/file_opener.hpp"
 #include "dualhttpd/base/file_text.hpp"
 #include "dualhttpd/base/unique_fd.hpp"
 #include "dualhttpd/tls/openssl_owned.hpp"
@@ -31,7 +28,6 @@ constexpr const char* groups = "X25519:prime256v1:secp384r1";
 // about as many.
 constexpr long session_cache_entries = 4096;
 constexpr long session_lifetime_s = 24L * 60 * 60;  // Mozilla's one day
-constexpr long warn_days = 14;
 constexpr unsigned char http11[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
 
 // ALPN: HTTP/1.1 is all this server speaks. A client that offers only other protocols
@@ -91,9 +87,9 @@ struct PemFile {
   mode_t mode = 0;
 };
 
-Result<PemFile> read_pem_file(const std::string& path, const std::string& what,
-                              const std::string& fix) {
-  const int fd = file_opener().open(path, FileOpener::Kind::read);
+Result<PemFile> read_pem_file(TlsServerContext::OpenForReading open, const std::string& path,
+                              const std::string& what, const std::string& fix) {
+  const int fd = open(path);
   if (fd < 0)
     return Diagnostic{fmt::format("cannot read the TLS {} {}", what, path), ::strerrordesc_np(-fd),
                       fix};
@@ -179,25 +175,19 @@ Result<> check_validity(const CertificateNames& names, const std::string& path) 
   return {};
 }
 
-std::string names_text(const CertificateNames& names) {
-  const auto all = names.entries();
-  if (all.empty()) return "no subjectAltName at all (only " + names.subject + ")";
-  return fmt::format("{}", fmt::join(all, ", "));
-}
-
 }  // namespace
 
-Result<TlsServerContext> TlsServerContext::load(const TlsFiles& files) {
+Result<TlsServerContext> TlsServerContext::load(const TlsFiles& files, OpenForReading open) {
   // Debian's apache2 names the snakeoil pair that the ssl-cert package makes.
   const bool snakeoil = files.certificate.find("ssl-cert-snakeoil") != std::string::npos;
   const auto certificate = read_pem_file(
-      files.certificate, "certificate",
+      open, files.certificate, "certificate",
       snakeoil ? "apt-get install ssl-cert (it makes the snakeoil pair), or let dualhttpd make "
                  "a certificate that names the listeners: --tls-self-signed"
                : "point --tls-cert at the server's certificate (PEM), or let dualhttpd make "
                  "one: --tls-self-signed");
   if (!certificate) return certificate.error();
-  const auto key = read_pem_file(files.key, "key",
+  const auto key = read_pem_file(open, files.key, "key",
                                  "point --tls-key at the certificate's key; dualhttpd reads it "
                                  "at start as the user that starts it (root, before it gives "
                                  "up root)");
@@ -214,32 +204,6 @@ Result<TlsServerContext> TlsServerContext::load(const TlsFiles& files) {
   out.context_ = std::shared_ptr<SSL_CTX>(ctx.release(), SSL_CTX_free);
   out.files_ = files;
   out.names_ = std::move(*names);
-  return out;
-}
-
-std::vector<std::string> certificate_warnings(const TlsFiles& files, const CertificateNames& names,
-                                              const std::vector<TlsEndpoint>& endpoints) {
-  std::vector<std::string> out;
-  if (names.days_left <= warn_days)
-    out.push_back(format_diagnostic(
-        {fmt::format("the TLS certificate {} expires on {}, in {} day{}", files.certificate,
-                     names.not_after, names.days_left, names.days_left == 1 ? "" : "s"),
-         "then every client refuses it", "renew it before then"},
-        false));
-  for (const auto& e : endpoints) {
-    if (names.covers_ip(e.literal)) continue;
-    const auto url = fmt::format("https://{}:{}/", url_host(e.literal), e.port);
-    out.push_back(format_diagnostic(
-        {fmt::format("the TLS certificate {} does not name {}", files.certificate, e.literal),
-         fmt::format("it names {}; a client of {} refuses it (curl: \"no alternative "
-                     "certificate subject name matches target host name '{}'\", Python: "
-                     "\"IP address mismatch\")",
-                     names_text(names), url, e.literal),
-         fmt::format("a certificate with IP:{} in its subjectAltName, or let dualhttpd make "
-                     "one: --tls-self-signed",
-                     e.literal)},
-        false));
-  }
   return out;
 }
 

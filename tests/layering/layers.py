@@ -20,8 +20,8 @@ ALLOWED = {
     "listen": {"base", "address"},
     "http": {"base", "address"},
     "files": {"base", "http"},
-    "runtime": {"base", "http", "files"},
-    "probe": {"base", "address", "tls"},
+    "runtime": {"base", "http", "files", "tls"},
+    "probe": {"base", "address", "runtime", "tls"},
     "tls": {"base", "address"},
     "app": {"base", "address", "listen", "http", "files", "runtime", "probe", "tls"},
 }

@@ -28,7 +28,8 @@ pass "cpack made $(basename "$DEB") and $(basename "$RPM")"
 
 echo "--- what the .deb holds"
 CONTENTS=$(dpkg-deb -c "$DEB" | awk '{print $6}')
-for path in ./usr/sbin/dualhttpd ./usr/sbin/dualhttpd-lab ./usr/lib/systemd/system/dualhttpd.service \
+for path in ./usr/sbin/dualhttpd ./usr/lib/dualhttpd/tls.so ./usr/sbin/dualhttpd-lab \
+  ./usr/lib/systemd/system/dualhttpd.service \
   ./usr/lib/systemd/system/dualhttpd.socket ./usr/lib/systemd/system/dualhttpd-tls.socket \
   ./etc/dualhttpd/dualhttpd.toml \
   ./etc/logrotate.d/dualhttpd ./usr/share/man/man8/dualhttpd.8.gz \
@@ -39,7 +40,8 @@ for path in ./usr/sbin/dualhttpd ./usr/sbin/dualhttpd-lab ./usr/lib/systemd/syst
 done
 expect_eq ".deb conffiles" $'/etc/dualhttpd/dualhttpd.toml\n/etc/logrotate.d/dualhttpd' \
   "$(dpkg-deb -I "$DEB" conffiles)"
-# OpenSSL from Debian (libssl3), so its security updates reach the server; nothing else.
+# OpenSSL from Debian (libssl3), so its security updates reach the server; nothing else. The
+# program maps it only through its TLS module, which dpkg-shlibdeps reads as well.
 expect_eq ".deb depends on the C library and Debian's OpenSSL" "libc6 (>= 2.36), libssl3 (>= 3.0.0)" \
   "$(dpkg-deb -f "$DEB" Depends)"
 expect_contains ".deb recommends libsystemd0 (readiness, socket activation)" "libsystemd0" \
@@ -58,7 +60,7 @@ grep -q "0 errors, 0 warnings" <<<"$RPMLINT" || echo "$RPMLINT"
 
 echo "--- what the .rpm holds"
 RPM_FILES=$(rpm -qpl "$RPM" 2>/dev/null)
-for path in /usr/sbin/dualhttpd /usr/lib/systemd/system/dualhttpd.service \
+for path in /usr/sbin/dualhttpd /usr/lib/dualhttpd/tls.so /usr/lib/systemd/system/dualhttpd.service \
   /etc/dualhttpd/dualhttpd.toml /usr/share/man/man8/dualhttpd.8.gz \
   /usr/share/man/man8/dualhttpd-lab.8.gz /usr/share/dualhttpd/www/index.html; do
   expect_contains ".rpm holds $path" "$path" "$RPM_FILES"
@@ -75,6 +77,13 @@ rpm --root "$RPM_ROOT" -i --nodeps --noscripts "$RPM" 2>"$WORK/rpm.log" || STATU
 expect_eq ".rpm installs into a scratch root" "0" "$STATUS"
 expect_eq ".rpm's dualhttpd runs" "dualhttpd 0" \
   "$("$RPM_ROOT/usr/sbin/dualhttpd" --version | cut -c1-11)"
+# --check of a TLS listener loads the module and the certificate it would make.
+STATUS=0
+"$RPM_ROOT/usr/sbin/dualhttpd" --check --config none --root "$SOURCE_DIR/www" \
+  --listen "[::1]:$(free_port) https" --tls-self-signed --state-dir "$WORK/rpm-state" \
+  >"$WORK/rpm-check.out" 2>&1 || STATUS=$?
+expect_eq ".rpm's dualhttpd finds its TLS module" "0" "$STATUS"
+[ "$STATUS" = 0 ] || cat "$WORK/rpm-check.out"
 rpm --root "$RPM_ROOT" -e --noscripts dualhttpd 2>>"$WORK/rpm.log" || true
 expect_eq ".rpm erases cleanly" "" "$(find "$RPM_ROOT" -name 'dualhttpd*' -not -path '*/var/lib/rpm*')"
 
@@ -114,11 +123,22 @@ expect_eq "GET / over IPv4" "200" "$(curl -sS -o /dev/null -w '%{http_code}' "ht
 stop_server "$SERVER_PID"
 expect_eq "stops cleanly" "0" "$STOP_STATUS"
 
+echo "--- the installed server over HTTPS, with its TLS module"
+T=$(free_port)
+DUALHTTPD=/usr/sbin/dualhttpd start_server "$WORK/installed-tls.log" --listen "[::1]:$T https" \
+  --tls-self-signed --state-dir "$WORK/state" --access-log off ||
+  { cat "$WORK/installed-tls.log"; exit 1; }
+expect_eq "GET / over HTTPS verifies with the local CA" "200" \
+  "$(curl -sS -g --cacert "$WORK/state/ca.pem" -o /dev/null -w '%{http_code}' "https://[::1]:$T/")"
+expect_contains "the server mapped /usr/lib/dualhttpd/tls.so" "/usr/lib/dualhttpd/tls.so" \
+  "$(cat "/proc/$SERVER_PID/maps")"
+stop_server "$SERVER_PID"
+
 echo "--- dpkg -r leaves only the conffiles"
 dpkg -r dualhttpd >"$WORK/dpkg.log" 2>&1 || { cat "$WORK/dpkg.log"; fail "dpkg -r"; }
 expect_eq "after remove: config-files state" "deinstall ok config-files" \
   "$(dpkg-query -W -f='${Status}' dualhttpd)"
-LEFT=$(find /usr/sbin /usr/lib/systemd /usr/share/man/man8 /usr/share/doc /usr/share /etc \
+LEFT=$(find /usr/sbin /usr/lib /usr/share/man/man8 /usr/share/doc /usr/share /etc \
   -name 'dualhttpd*' 2>/dev/null | sort | tr '\n' ' ')
 expect_eq "after remove: only the conffiles" \
   "/etc/dualhttpd /etc/dualhttpd/dualhttpd.toml /etc/logrotate.d/dualhttpd " "$LEFT"
@@ -126,7 +146,7 @@ expect_eq "after remove: only the conffiles" \
 echo "--- dpkg -P leaves nothing"
 dpkg -P dualhttpd >"$WORK/dpkg.log" 2>&1 || { cat "$WORK/dpkg.log"; fail "dpkg -P"; }
 expect_eq "after purge: unknown to dpkg" "" "$(dpkg-query -W -f='${Status}' dualhttpd 2>/dev/null)"
-LEFT=$(find /usr/sbin /usr/lib/systemd /usr/share/man/man8 /usr/share/doc /usr/share /etc /var/log \
+LEFT=$(find /usr/sbin /usr/lib /usr/share/man/man8 /usr/share/doc /usr/share /etc /var/log \
   -name 'dualhttpd*' 2>/dev/null | sort | tr '\n' ' ')
 expect_eq "after purge: no files" "" "$LEFT"
 

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <string>
 
+#include "dualhttpd/base/file_opener.hpp"
 #include "dualhttpd/base/file_text.hpp"
 #include "dualhttpd/tls/local_ca_store.hpp"
 #include "dualhttpd/tls/server_context.hpp"
@@ -20,6 +21,10 @@ using namespace dualhttpd;
 namespace fs = std::filesystem;
 
 namespace {
+
+int open_here(const std::string& path) {
+  return open_as(path, FileOpener::Kind::read);
+}
 
 struct TempDir {
   fs::path path;
@@ -84,7 +89,7 @@ PemPair dated(long from_days, long to_days) {
 }
 
 std::string refusal(const TlsFiles& files) {
-  const auto loaded = TlsServerContext::load(files);
+  const auto loaded = TlsServerContext::load(files, open_here);
   REQUIRE_FALSE(loaded.has_value());
   return format_diagnostic(loaded.error());
 }
@@ -96,14 +101,15 @@ TEST_CASE("a certificate and its key load, and say what they name") {
   const auto server = issued({"2001:db8:21c::24", "192.0.2.24"});
   const TlsFiles files{dir.file("server.pem", server.certificate, 0644),
                        dir.file("server.key", server.key, 0640)};  // ssl-cert group: fine
-  const auto loaded = TlsServerContext::load(files);
+  const auto loaded = TlsServerContext::load(files, open_here);
   REQUIRE(loaded.has_value());
   CHECK(loaded->native() != nullptr);
   CHECK(loaded->names().covers_ip("2001:db8:21c:0::24"));
   CHECK(loaded->names().covers_ip("192.0.2.24"));
   CHECK_FALSE(loaded->names().covers_ip("2001:db8:21c::25"));
   CHECK(loaded->names().days_left >= 396);
-  CHECK(certificate_warnings(files, loaded->names(), {{"2001:db8:21c::24", 443}}).empty());
+  CHECK(certificate_warnings(files.certificate, loaded->names(), {{"2001:db8:21c::24", 443}})
+            .empty());
 }
 
 TEST_CASE("TLS files refused, in words, with the fix for these very files") {
@@ -163,9 +169,9 @@ TEST_CASE("warnings: an end within 14 days, a listener's literal the certificate
   const auto soon = dated(-1, 10);
   const TlsFiles files{dir.file("soon.pem", soon.certificate, 0644),
                        dir.file("soon.key", soon.key)};
-  const auto loaded = TlsServerContext::load(files);
+  const auto loaded = TlsServerContext::load(files, open_here);
   REQUIRE(loaded.has_value());
-  const auto warnings = certificate_warnings(files, loaded->names(),
+  const auto warnings = certificate_warnings(files.certificate, loaded->names(),
                                              {{"2001:db8:21c::24", 8443}, {"192.0.2.24", 443}});
   REQUIRE(warnings.size() == 3);
   CHECK(warnings[0].find("expires on") != std::string::npos);
@@ -197,14 +203,14 @@ TEST_CASE("the local CA is made once; the server certificate follows the listene
   const auto again = local_certificate(state, {"192.0.2.24", "2001:db8::24"}, "guest");
   REQUIRE(again.has_value());
   CHECK_FALSE((again->made_ca || again->issued));
-  CHECK(TlsServerContext::load(again->files).has_value());
+  CHECK(TlsServerContext::load(again->files, open_here).has_value());
 
   const auto moved = local_certificate(state, {"2001:db8::25"}, "guest");
   REQUIRE(moved.has_value());
   CHECK_FALSE(moved->made_ca);
   CHECK(moved->issued);
   CHECK(read_file_text(moved->ca_file) == ca);  // clients that trust the CA still do
-  const auto loaded = TlsServerContext::load(moved->files);
+  const auto loaded = TlsServerContext::load(moved->files, open_here);
   REQUIRE(loaded.has_value());
   CHECK(loaded->names().covers_ip("2001:db8::25"));
   CHECK_FALSE(loaded->names().covers_ip("2001:db8::24"));

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "dualhttpd/base/program_path.hpp"
 #include "dualhttpd/probe/probe.hpp"
 
 namespace dualhttpd {
@@ -59,10 +60,6 @@ struct ParsedOptions {
 ParsedOptions parse_options(int argc, char** argv);
 
 std::vector<std::string> default_listen();
-
-// Whether this binary runs from the build tree it was built in (not installed): then it
-// reads no configuration from /etc unless --config names it, and serves the checkout's www/.
-bool run_from_build_tree();
 
 // Whether a log option (--access-log, --error-log) names a file: not "-" (the standard
 // stream) and not "off".

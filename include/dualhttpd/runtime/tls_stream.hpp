@@ -11,9 +11,11 @@
 // One operation at a time in each direction, and never a read and a write at once: the
 // session reads a request, then writes its response. An operation that finishes without
 // waiting completes through the executor, never inside the call that started it.
+//
+// OpenSSL is called through the TLS module (tls/tls_module), which the program has loaded
+// before any TLS connection exists; only OpenSSL's constants come from its headers here.
 #pragma once
 
-#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include <boost/asio/compose.hpp>
@@ -26,6 +28,7 @@
 #include <string>
 
 #include "dualhttpd/runtime/net_types.hpp"
+#include "dualhttpd/tls/tls_module.hpp"
 
 namespace dualhttpd {
 
@@ -43,6 +46,8 @@ class TlsStream {
   // The server side of a TLS connection on `socket` (made non-blocking), with the listener's
   // context. `socket` outlives the stream.
   TlsStream(Socket& socket, SSL_CTX* context);
+  // The client side (probe https://), which checks that the certificate names `ip_literal`.
+  TlsStream(Socket& socket, SSL_CTX* context, const std::string& ip_literal);
   ~TlsStream();
   TlsStream(const TlsStream&) = delete;
   TlsStream& operator=(const TlsStream&) = delete;
@@ -50,17 +55,23 @@ class TlsStream {
   executor_type get_executor() { return socket_.get_executor(); }
   SSL* native_handle() { return ssl_; }
 
+  // What errors of OpenSSL's are called (error_code::message()).
+  static const beast::error_category& error_category();
+  // Whether the handshake failed because the client sent plain HTTP.
+  static bool is_plain_http(const beast::error_code& ec);
+
   // Handler: void(error_code)
   template <class Handler>
   auto async_handshake(Handler&& handler) {
-    return start<false>([this] { return SSL_do_handshake(ssl_); }, std::forward<Handler>(handler));
+    return start<false>([this] { return tls_module().handshake(ssl_); },
+                        std::forward<Handler>(handler));
   }
 
   // close_notify, without waiting for the client's (the connection closes anyway).
   // Handler: void(error_code)
   template <class Handler>
   auto async_shutdown(Handler&& handler) {
-    return start<false>([this] { return SSL_shutdown(ssl_) >= 0 ? 1 : -1; },
+    return start<false>([this] { return tls_module().shutdown(ssl_) >= 0 ? 1 : -1; },
                         std::forward<Handler>(handler));
   }
 
@@ -70,7 +81,8 @@ class TlsStream {
     const auto buffer = first_buffer<net::mutable_buffer>(buffers);
     return start<true>(
         [this, buffer] {
-          return buffer.size() == 0 ? 0 : SSL_read(ssl_, buffer.data(), clamp(buffer.size()));
+          return buffer.size() == 0 ? 0
+                                    : tls_module().read(ssl_, buffer.data(), clamp(buffer.size()));
         },
         std::forward<Handler>(handler), buffer.size() == 0);
   }
@@ -84,7 +96,8 @@ class TlsStream {
       buffer = gather(buffers);
     return start<true>(
         [this, buffer] {
-          return buffer.size() == 0 ? 0 : SSL_write(ssl_, buffer.data(), clamp(buffer.size()));
+          return buffer.size() == 0 ? 0
+                                    : tls_module().write(ssl_, buffer.data(), clamp(buffer.size()));
         },
         std::forward<Handler>(handler), buffer.size() == 0);
   }
@@ -107,10 +120,10 @@ class TlsStream {
     void operator()(Self& self, beast::error_code ec = {}) {
       if (ec) return finish(self, ec, 0);  // the wait was cancelled: the deadline passed
       if (empty) return finish(self, {}, 0);
-      ERR_clear_error();
+      tls_module().clear_errors();
       const int result = call();
       if (result > 0) return finish(self, {}, static_cast<std::size_t>(result));
-      const int error = SSL_get_error(stream.ssl_, result);
+      const int error = tls_module().get_error(stream.ssl_, result);
       if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
         waited = true;
         return stream.socket_.async_wait(
@@ -172,8 +185,9 @@ class TlsStream {
     return static_cast<int>(std::min<std::size_t>(size, std::size_t{1} << 30));
   }
 
-  // An SSL_get_error() that is not a wait, as an error code: OpenSSL's own reason (so the
-  // session can tell plain HTTP sent to a TLS port), a socket error, or the end of the stream.
+  // An SSL_get_error() that is not a wait, as an error code: OpenSSL's own reason (in
+  // error_category(), so the session can tell plain HTTP sent to a TLS port), a socket
+  // error, or the end of the stream.
   beast::error_code error_of(int ssl_error) const;
 
   Socket& socket_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dualhttpd/base/diagnostic.hpp"
+#include "dualhttpd/tls/certificate_names.hpp"
 
 struct x509_st;  // OpenSSL's X509
 
@@ -17,22 +18,6 @@ namespace dualhttpd {
 struct PemPair {
   std::string certificate;
   std::string key;
-};
-
-// What a certificate names in its subjectAltName, and until when it is valid.
-struct CertificateNames {
-  std::vector<std::string> ip_addresses;  // "2001:db8:21c::24", "192.0.2.24"
-  std::vector<std::string> dns_names;
-  std::string subject;     // "CN=dualhttpd local CA on guest"
-  std::string not_before;  // "Dec 30 12:00:00 2026 GMT"
-  std::string not_after;   // "Dec 30 12:00:00 2027 GMT"
-  bool not_yet_valid = false;
-  long days_left = 0;  // until not_after, whole days; negative once expired
-
-  // Whether an iPAddress entry is this literal (IPv6 or IPv4, any spelling, no zone).
-  bool covers_ip(const std::string& literal) const;
-  // Every subjectAltName entry as OpenSSL writes it: "IP:2001:db8::24", "DNS:guest".
-  std::vector<std::string> entries() const;
 };
 
 // A certificate authority for this machine: self-signed, may sign server certificates only

@@ -6,10 +6,8 @@
 // shares).
 #pragma once
 
-#include <cstdint>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "dualhttpd/base/diagnostic.hpp"
 #include "dualhttpd/tls/local_ca.hpp"
@@ -29,7 +27,10 @@ class TlsServerContext {
   // Loads `files` and checks them: the key is readable and not readable by every user,
   // it belongs to the certificate, and the certificate is valid now. Each refusal names the
   // file, the reason and the fix.
-  static Result<TlsServerContext> load(const TlsFiles& files);
+  // The files are opened with `open` (a descriptor or -errno): the program's file opener, whose
+  // helper kept root for them after the program gave it up (a reload on SIGHUP).
+  using OpenForReading = int (*)(const std::string& path);
+  static Result<TlsServerContext> load(const TlsFiles& files, OpenForReading open);
   ssl_ctx_st* native() const { return context_.get(); }
   std::shared_ptr<ssl_ctx_st> shared() const { return context_; }
   const TlsFiles& files() const { return files_; }
@@ -41,16 +42,5 @@ class TlsServerContext {
   TlsFiles files_;
   CertificateNames names_;
 };
-
-// A TLS listener's address as a client names it in the URL.
-struct TlsEndpoint {
-  std::string literal;  // "2001:db8:21c::24", no brackets, no zone
-  std::uint16_t port = 443;
-};
-
-// Warnings about a valid certificate for `endpoints`: one that expires within 14 days, and
-// each literal its subjectAltName does not hold, with what a client will say and the fix.
-std::vector<std::string> certificate_warnings(const TlsFiles& files, const CertificateNames& names,
-                                              const std::vector<TlsEndpoint>& endpoints);
 
 }  // namespace dualhttpd
