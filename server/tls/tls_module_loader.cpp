@@ -53,8 +53,10 @@ Result<const TlsModule*> load_tls_module() {
   const TlsModule* table = entry ? entry() : nullptr;
   if (!table) return cannot_load(path, fmt::format("it has no {}()", entry_point));
   if (table->size != sizeof(TlsModule) || std::strcmp(table->build, DUALHTTPD_VERSION) != 0)
-    return cannot_load(path, fmt::format("it was built for dualhttpd {}, this is {}", table->build,
-                                         DUALHTTPD_VERSION));
+    return cannot_load(
+        path, fmt::format("it comes from another build: dualhttpd {} with a table "
+                          "of {} bytes, this program is {} with {}",
+                          table->build, table->size, DUALHTTPD_VERSION, sizeof(TlsModule)));
   loaded = table;
   return loaded;
 }

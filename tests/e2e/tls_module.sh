@@ -74,6 +74,32 @@ expect_eq "the server does not start (exit status 2, as for any configuration pr
 expect_contains "names the module" "cannot load the TLS module $WORK/bare/lib/dualhttpd/tls.so" "$ERR"
 expect_contains "says why" "cause: cannot open shared object file: No such file or directory" "$ERR"
 expect_contains "and the fix" "apt-get install --reinstall dualhttpd; dnf reinstall dualhttpd), or beside a copy of the program put the tls.so of its build at $WORK/bare/lib/dualhttpd/tls.so" "$ERR"
+echo "--- a module from another build, or no module at all: refused, not called"
+mkdir -p "$WORK/other/sbin" "$WORK/other/lib/dualhttpd" "$WORK/none/sbin" "$WORK/none/lib/dualhttpd"
+cp "$DUALHTTPD" "$WORK/other/sbin/dualhttpd"
+cp "$DUALHTTPD" "$WORK/none/sbin/dualhttpd"
+cat >"$WORK/other.c" <<'C'
+struct table { const char* build; unsigned long size; };
+static const struct table old = {"0.0.9", 16};
+const struct table* dualhttpd_tls_module(void) { return &old; }
+C
+cc -shared -fPIC -o "$WORK/other/lib/dualhttpd/tls.so" "$WORK/other.c"
+echo 'int nothing_here(void) { return 0; }' >"$WORK/none.c"
+cc -shared -fPIC -o "$WORK/none/lib/dualhttpd/tls.so" "$WORK/none.c"
+declare -A SAID
+for kind in other none; do
+  STATUS=0
+  timeout 10 "$WORK/$kind/sbin/dualhttpd" --check "${INSTALLED[@]}" --listen "[::1]:$T https" \
+    >"$WORK/run.out" 2>"$WORK/run.err" || STATUS=$?
+  SAID[$kind]=$(cat "$WORK/run.err")
+  expect_eq "$kind: --check fails" "2" "$STATUS"
+  expect_contains "$kind: names the module" \
+    "cannot load the TLS module $WORK/$kind/lib/dualhttpd/tls.so" "${SAID[$kind]}"
+done
+expect_contains "another build: says whose" "cause: it comes from another build: dualhttpd 0.0.9 \
+with a table of 16 bytes, this program is" "${SAID[other]}"
+expect_contains "no entry point: says so" "cause: it has no dualhttpd_tls_module()" "${SAID[none]}"
+
 DUALHTTPD=$WORK/bare/sbin/dualhttpd start_server "$WORK/bare.log" --config none \
   --root "$ROOT" --listen "[::1]:$P" || { cat "$WORK/bare.log"; exit 1; }
 expect_eq "plain listeners need no module" "hello, world" "$(curl -sS -g "http://[::1]:$P/hello.txt")"
