@@ -1,7 +1,7 @@
 // The TLS module: all of dualhttpd that calls OpenSSL, built as a loadable module
 // (lib/dualhttpd/tls.so) that the program maps only once something speaks TLS (a TLS
 // listener, --check of one, probe https://), as httpd loads mod_ssl. A server with plain
-// listeners only maps neither the module nor libssl and libcrypto, which cost it 2 MiB of
+// listeners only maps neither the module nor libssl and libcrypto, which cost it 1.7 MiB of
 // resident memory when the program was linked with them (tests/bench/README.md).
 //
 // The program and the module are built together from one tree; what crosses between them is
