@@ -8,31 +8,35 @@ namespace dualhttpd {
 
 namespace {
 
+unsigned long openssl_code(int value) {
+  return static_cast<unsigned long>(static_cast<unsigned>(value));
+}
+
 // OpenSSL's error codes, worded by OpenSSL itself (through the module).
 class TlsErrorCategory : public beast::error_category {
  public:
   const char* name() const noexcept override { return "tls"; }
   std::string message(int value) const override {
-    return tls_module().error_text(static_cast<unsigned long>(static_cast<unsigned>(value)));
+    return tls_module().error_text(openssl_code(value));
   }
 };
 
 }  // namespace
 
 TlsStream::TlsStream(Socket& socket, SSL_CTX* context)
-    : socket_(socket), ssl_(tls_module().new_server(context, socket.native_handle())) {
+    : TlsStream(socket, tls_module().new_server(context, socket.native_handle())) {}
+
+TlsStream::TlsStream(Socket& socket, SSL_CTX* context, const std::string& ip_literal)
+    : TlsStream(socket, tls_module().new_client(context, socket.native_handle(), ip_literal)) {}
+
+TlsStream::TlsStream(Socket& socket, SSL* ssl)
+    : socket_(socket), openssl_(tls_module()), ssl_(ssl) {
   beast::error_code ignored;
   socket_.native_non_blocking(true, ignored);  // OpenSSL's reads and writes must never block
 }
 
-TlsStream::TlsStream(Socket& socket, SSL_CTX* context, const std::string& ip_literal)
-    : socket_(socket), ssl_(tls_module().new_client(context, socket.native_handle(), ip_literal)) {
-  beast::error_code ignored;
-  socket_.native_non_blocking(true, ignored);
-}
-
 TlsStream::~TlsStream() {
-  if (ssl_) tls_module().free(ssl_);
+  if (ssl_) openssl_.free(ssl_);
 }
 
 const beast::error_category& TlsStream::error_category() {
@@ -41,8 +45,7 @@ const beast::error_category& TlsStream::error_category() {
 }
 
 bool TlsStream::is_plain_http(const beast::error_code& ec) {
-  return ec.category() == error_category() &&
-         tls_module().is_plain_http(static_cast<unsigned long>(static_cast<unsigned>(ec.value())));
+  return ec.category() == error_category() && tls_module().is_plain_http(openssl_code(ec.value()));
 }
 
 beast::error_code TlsStream::error_of(int ssl_error) const {
@@ -53,12 +56,12 @@ beast::error_code TlsStream::error_of(int ssl_error) const {
       // errno 0: the client closed TCP without close_notify. HTTP/1.1 frames every message,
       // so that is the end of the stream, as for a plain connection.
       const int error = errno;
-      tls_module().clear_errors();
+      openssl_.clear_errors();
       return error ? beast::error_code(error, beast::system_category()) : net::error::eof;
     }
     default: {
       const auto reason = tls_module().next_error();
-      tls_module().clear_errors();
+      openssl_.clear_errors();
       if (reason == 0) return net::error::connection_aborted;
       return {static_cast<int>(reason), error_category()};
     }

@@ -30,13 +30,14 @@ Diagnostic cannot_load(const std::string& path, std::string why) {
       DiagnosticKind::runtime};
 }
 
-}  // namespace
-
+// Where the module is: in the build tree, or beside the installed program's directory.
 std::string tls_module_path() {
   if (run_from_build_tree()) return DUALHTTPD_BUILD_DIR "/lib/dualhttpd/tls.so";
   const std::filesystem::path program = program_path();
   return (program.parent_path().parent_path() / "lib/dualhttpd/tls.so").string();
 }
+
+}  // namespace
 
 // Called before any thread but the main one runs (start-up, probe), so `loaded` needs no lock.
 Result<const TlsModule*> load_tls_module() {

@@ -63,7 +63,7 @@ class TlsStream {
   // Handler: void(error_code)
   template <class Handler>
   auto async_handshake(Handler&& handler) {
-    return start<false>([this] { return tls_module().handshake(ssl_); },
+    return start<false>([this] { return openssl_.handshake(ssl_); },
                         std::forward<Handler>(handler));
   }
 
@@ -71,7 +71,7 @@ class TlsStream {
   // Handler: void(error_code)
   template <class Handler>
   auto async_shutdown(Handler&& handler) {
-    return start<false>([this] { return tls_module().shutdown(ssl_) >= 0 ? 1 : -1; },
+    return start<false>([this] { return openssl_.shutdown(ssl_) >= 0 ? 1 : -1; },
                         std::forward<Handler>(handler));
   }
 
@@ -81,8 +81,7 @@ class TlsStream {
     const auto buffer = first_buffer<net::mutable_buffer>(buffers);
     return start<true>(
         [this, buffer] {
-          return buffer.size() == 0 ? 0
-                                    : tls_module().read(ssl_, buffer.data(), clamp(buffer.size()));
+          return buffer.size() == 0 ? 0 : openssl_.read(ssl_, buffer.data(), clamp(buffer.size()));
         },
         std::forward<Handler>(handler), buffer.size() == 0);
   }
@@ -96,14 +95,16 @@ class TlsStream {
       buffer = gather(buffers);
     return start<true>(
         [this, buffer] {
-          return buffer.size() == 0 ? 0
-                                    : tls_module().write(ssl_, buffer.data(), clamp(buffer.size()));
+          return buffer.size() == 0 ? 0 : openssl_.write(ssl_, buffer.data(), clamp(buffer.size()));
         },
         std::forward<Handler>(handler), buffer.size() == 0);
   }
 
  private:
   static constexpr std::size_t record_size = 16384;  // RFC 8446 section 5.1
+
+  // Takes `ssl` (null: SSL_new failed) for `socket`, made non-blocking.
+  TlsStream(Socket& socket, SSL* ssl);
 
   // One SSL_* call retried until it neither wants to read nor to write. `Sized`: the handler
   // takes the byte count.
@@ -120,10 +121,10 @@ class TlsStream {
     void operator()(Self& self, beast::error_code ec = {}) {
       if (ec) return finish(self, ec, 0);  // the wait was cancelled: the deadline passed
       if (empty) return finish(self, {}, 0);
-      tls_module().clear_errors();
+      stream.openssl_.clear_errors();
       const int result = call();
       if (result > 0) return finish(self, {}, static_cast<std::size_t>(result));
-      const int error = tls_module().get_error(stream.ssl_, result);
+      const int error = stream.openssl_.get_error(stream.ssl_, result);
       if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
         waited = true;
         return stream.socket_.async_wait(
@@ -191,6 +192,7 @@ class TlsStream {
   beast::error_code error_of(int ssl_error) const;
 
   Socket& socket_;
+  const TlsModule& openssl_;  // taken once: every call on the connection goes through it
   SSL* ssl_;
   std::string gathered_;  // small buffers written as one record
 };

@@ -11,7 +11,6 @@
 #include <cstddef>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "dualhttpd/base/diagnostic.hpp"
 #include "dualhttpd/tls/certificate_names.hpp"
@@ -65,12 +64,9 @@ struct TlsModule {
   TlsPeer (*describe_peer)(ssl_st* ssl);
 };
 
-// Where the program looks for the module: lib/dualhttpd/tls.so in its build tree, or beside
-// the program's own directory once installed (/usr/sbin/dualhttpd: /usr/lib/dualhttpd/tls.so).
-std::string tls_module_path();
-
 // The module, mapped on first use and kept; a diagnostic (the file, the reason, the fix) when
-// it cannot be.
+// it cannot be. It is lib/dualhttpd/tls.so in the program's build tree, or beside the
+// program's own directory once installed (/usr/sbin/dualhttpd: /usr/lib/dualhttpd/tls.so).
 Result<const TlsModule*> load_tls_module();
 
 // The module, once load_tls_module() has loaded it (a TLS listener or probe is running).
