@@ -7,7 +7,8 @@
 # CPU 1. Every row is measured in interleaved rounds (dualhttpd, lighttpd, nginx, dualhttpd,
 # ...), and the table shows medians: requests/s, MiB/s, p99 latency, the server's CPU share,
 # its CPU per request (or MiB per CPU-second for files of 1 MiB and more), the client's core
-# (how busy CPU 1 was), the server's RSS, and dualhttpd's ratios. A ratio compares rates,
+# (how busy CPU 1 was), the same cost counted on both cores' busy time (server and client
+# together: the machine's cost), the server's RSS, and dualhttpd's ratios. A ratio compares rates,
 # unless the client's core was above 90 % in either run: then wrk, not the server, may have
 # set the rate, and the ratio compares the servers' CPU cost instead (marked "cpu").
 # --smoke: one short round of two rows, checking only that every server answered without
@@ -15,8 +16,11 @@
 # matches REGEX (e.g. --only '1 KiB, 64'). --large-files: the check CTest runs as
 # bench_large_files (see large_files below). --tls: the HTTPS rows instead, dualhttpd beside
 # nginx with the same ECDSA P-256 certificate, TLS 1.2 and 1.3 and the same ciphers, neither
-# with session tickets (wrk resumes no session: Connection: close is a full TLS 1.3 handshake
-# per request). Starts and stops its own processes only.
+# with session tickets (each resumes from its session cache). Full handshakes come from
+# openssl s_time -new, four clients at once; wrk with Connection: close resumes its session on
+# every new connection (nginx logs $ssl_session_reused "r" for all but the first), so that row
+# is a resumed handshake (PSK with a new X25519 exchange). Starts and stops its own processes
+# only.
 set -euo pipefail
 
 DUALHTTPD=$(realpath "$1")
@@ -189,25 +193,49 @@ rss_kib() { local p r=0; for p in $(tree "$1"); do r=$((r + $(awk '/^VmRSS/ { pr
 # A CPU's busy and total jiffies from /proc/stat ("busy total").
 core_jiffies() { awk -v c="cpu$1" '$1 == c { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat; }
 
-# measure NAME PATH CONNS [wrk args...] : one wrk run; appends
-# "req/s MiB/s p99ms cpu% reqs rss client-core%" to a file.
+# full_handshakes PORT PATH CLIENTS : CLIENTS openssl s_time -new side by side, each a new
+# session per connection (a full TLS 1.3 handshake: wrk resumes its sessions), HTTP/1.0 GETs
+# of PATH; prints wrk's lines that measure() reads ("N requests in", "Requests/sec:").
+full_handshakes() {
+  local i count
+  for i in $(seq 1 "$3"); do
+    taskset -c "$CLIENT_CPU" openssl s_time -connect "[::1]:$1" -new -www "$2" \
+      -time "$SECONDS_PER_RUN" >"$WORK/s_time.$i" 2>&1 &
+  done
+  wait
+  count=$(awk '/connections in .* real seconds/ { n += $1 } END { print n + 0 }' "$WORK"/s_time.*)
+  grep -hE "^[0-9A-F]+:error" "$WORK"/s_time.* | sort -u | head -3 | sed 's/^/Socket errors: /'
+  echo "  $count requests in ${SECONDS_PER_RUN}s"
+  awk -v n="$count" -v s="$SECONDS_PER_RUN" 'BEGIN { printf "Requests/sec: %.0f\n", n / s }'
+  rm -f "$WORK"/s_time.*
+}
+
+# measure NAME PATH CONNS [wrk args... | --full-handshakes] : one wrk run (or CONNS
+# openssl s_time clients); appends "req/s MiB/s p99ms cpu% reqs rss client-core% both-cores%"
+# to a file. Both cores: how busy the server's and the client's CPUs were together (0-200 %).
+# On loopback the sender's system call often carries the receiver's TCP path too (softirq,
+# charged to whichever process sent), so a server's own CPU can rise while the machine's falls.
 measure() {
   local name=$1 path=$2 conns=$3
   shift 3
   local port_var="PORT_$name" pid_var="PID_$name" scheme_var="SCHEME_$name"
   local port=${!port_var} pid=${!pid_var} scheme=${!scheme_var} before after out core_before core_after
   before=$(cpu_ticks "$pid")
-  core_before=$(core_jiffies "$CLIENT_CPU")
-  out=$(taskset -c "$CLIENT_CPU" wrk -t1 -c"$conns" -d"${SECONDS_PER_RUN}s" --timeout 10s --latency "$@" \
-    "$scheme://[::1]:$port$path")
-  core_after=$(core_jiffies "$CLIENT_CPU")
+  core_before="$(core_jiffies "$CLIENT_CPU") $(core_jiffies "$SERVER_CPU")"
+  if [ "${1:-}" = --full-handshakes ]; then
+    out=$(full_handshakes "$port" "$path" "$conns")
+  else
+    out=$(taskset -c "$CLIENT_CPU" wrk -t1 -c"$conns" -d"${SECONDS_PER_RUN}s" --timeout 10s --latency "$@" \
+      "$scheme://[::1]:$port$path")
+  fi
+  core_after="$(core_jiffies "$CLIENT_CPU") $(core_jiffies "$SERVER_CPU")"
   after=$(cpu_ticks "$pid")
-  if grep -qE "Socket errors|Non-2xx" <<<"$out"; then
-    echo "FAIL  $name $path c$conns: $(grep -E 'Socket errors|Non-2xx' <<<"$out")" >&2
+  if grep -qE "Socket errors|Non-2xx" <<<"$out" || ! grep -qE "^ +[1-9][0-9]* requests in" <<<"$out"; then
+    echo "FAIL  $name $path c$conns: $(grep -E 'Socket errors|Non-2xx' <<<"$out" || echo no requests)" >&2
     ERRORS=$((ERRORS + 1))
   fi
   awk -v ticks=$((after - before)) -v secs="$SECONDS_PER_RUN" -v hz="$(getconf CLK_TCK)" -v rss="$(rss_kib "$pid")" \
-    -v core="$core_before $core_after" '
+    -v core="$core_before $core_after" -v one_cpu=$([ "$SERVER_CPU" = "$CLIENT_CPU" ] && echo 1 || echo 0) '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     function mib(v) { if (v ~ /GB$/) return v * 1024; if (v ~ /MB$/) return v + 0; if (v ~ /KB$/) return v / 1024; return v / 1048576 }
     /^ +99%/ { p99 = ms($2) }
@@ -215,9 +243,12 @@ measure() {
     /^Requests\/sec:/ { rps = $2 }
     /^Transfer\/sec:/ { mbs = mib($2) }
     END {
+      # before: client busy, total, server busy, total; then the same after
       split(core, j, " ")
-      client = j[4] > j[2] ? 100 * (j[3] - j[1]) / (j[4] - j[2]) : 0
-      printf "%.0f %.1f %.2f %.0f %d %d %.0f\n", rps, mbs, p99, 100 * ticks / hz / secs, reqs, rss, client
+      client = j[6] > j[2] ? 100 * (j[5] - j[1]) / (j[6] - j[2]) : 0
+      server = j[8] > j[4] ? 100 * (j[7] - j[3]) / (j[8] - j[4]) : 0
+      if (one_cpu) server = 0  # the client and the server on one CPU: counted once
+      printf "%.0f %.1f %.2f %.0f %d %d %.0f %.0f\n", rps, mbs, p99, 100 * ticks / hz / secs, reqs, rss, client, client + server
     }
   ' <<<"$out" >>"$WORK/$ROW.$name"
 }
@@ -271,25 +302,34 @@ row() {
   done
   # Per server: rate (req/s, or MiB/s for big files), CPU cost (us/req, or MiB per CPU-second),
   # and the client's core; dualhttpd's are the reference of every ratio.
-  local ref ref_client rps mbs cpu cost client
+  local ref ref_client rps mbs cpu cost client p99 both both_cost
   for name in $servers; do
     rps=$(col "$name" 1)
     mbs=$(col "$name" 2)
     cpu=$(col "$name" 4)
     client=$(col "$name" 7)
-    if [ "$big" = 1 ]; then
-      cost=$(awk -v m="$mbs" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? m / (c / 100) : 0) }')
-    else
-      cost=$(awk -v r="$rps" -v c="$cpu" 'BEGIN { printf "%.1f", (r > 0 ? 1e6 * (c / 100) / r : 0) }')
-    fi
+    both=$(col "$name" 8)
+    cost=$(unit_cost "$big" "$rps" "$mbs" "$cpu")
+    both_cost=$(unit_cost "$big" "$rps" "$mbs" "$both")
     if [ "$name" = dualhttpd ] || [ "$name" = dualhttpd_tls ]; then
       ref=$name ref_client=$client
     fi
-    printf '| %s | %s | %s | %s | %s ms | %s %% | %s | %s %% | %s MiB | %s |\n' "$label" "$name" "$rps" "$mbs" \
-      "$(col "$name" 3)" "$cpu" "$cost $([ "$big" = 1 ] && echo MiB/CPU-s || echo us/req)" "$client" \
+    p99=$(col "$name" 3)
+    [ "$p99" = 0.00 ] && p99="–" || p99="$p99 ms"  # s_time measures no latency
+    printf '| %s | %s | %s | %s | %s | %s %% | %s | %s %% | %s | %s MiB | %s |\n' "$label" "$name" "$rps" "$mbs" \
+      "$p99" "$cpu" "$cost" "$client" "$both_cost" \
       "$(awk -v k="$(col "$name" 6)" 'BEGIN { printf "%.1f", k / 1024 }')" \
       "$(ratio "$ref" "$name" "$ref_client" "$client" "$big")"
   done
+}
+
+# unit_cost BIG RPS MIBS CPU% : CPU% as a cost, "N us/req", or for big files "N MiB/CPU-s".
+unit_cost() {
+  if [ "$1" = 1 ]; then
+    awk -v m="$3" -v c="$4" 'BEGIN { printf "%.0f MiB/CPU-s", (c > 0 ? m / (c / 100) : 0) }'
+  else
+    awk -v r="$2" -v c="$4" 'BEGIN { printf "%.1f us/req", (r > 0 ? 1e6 * (c / 100) / r : 0) }'
+  fi
 }
 
 # ratio REF NAME CLIENT PEER_CLIENT BIG : dualhttpd (REF) ÷ the peer NAME, by rate; by CPU cost
@@ -299,10 +339,10 @@ ratio() {
   local by_cpu
   by_cpu=$(awk -v a="$3" -v b="$4" 'BEGIN { print (a > 90 || b > 90) ? 1 : 0 }')
   paste -d ' ' "$WORK/$ROW.$1" "$WORK/$ROW.$2" | awk -v cpu="$by_cpu" -v big="$5" '{
-    # a round: "rps mbs p99 cpu reqs rss client" of REF, then of NAME
-    if (cpu && big) r = ($4 > 0 && $9 > 0) ? ($2 / $4) / ($9 / $11) : 0
-    else if (cpu) r = ($1 > 0 && $8 > 0) ? ($11 / $8) / ($4 / $1) : 0
-    else r = big ? ($9 > 0 ? $2 / $9 : 0) : ($8 > 0 ? $1 / $8 : 0)
+    # a round: "rps mbs p99 cpu reqs rss client both" of REF ($1-$8), then of NAME ($9-$16)
+    if (cpu && big) r = ($4 > 0 && $10 > 0) ? ($2 / $4) / ($10 / $12) : 0
+    else if (cpu) r = ($1 > 0 && $9 > 0) ? ($12 / $9) / ($4 / $1) : 0
+    else r = big ? ($10 > 0 ? $2 / $10 : 0) : ($9 > 0 ? $1 / $9 : 0)
     print r
   }' | median | awk -v cpu="$by_cpu" '{ printf "%.2f%s", $1, cpu ? " cpu" : "" }'
 }
@@ -343,7 +383,7 @@ large_files() {
   done
   local ratio
   ratio=$(paste -d' ' "$WORK/large.dualhttpd" "$WORK/large.lighttpd" | awk '
-    { d = $4 > 0 ? $2 / $4 : 0; l = $11 > 0 ? $9 / $11 : 0; if (d > 0) print l / d }' | median)
+    { d = $4 > 0 ? $2 / $4 : 0; l = $12 > 0 ? $10 / $12 : 0; if (d > 0) print l / d }' | median)
   printf "1 MiB, 8 connections, %s rounds of %s s: dualhttpd spends %.2f× lighttpd's CPU per MiB (median of the rounds)\n" "$ROUNDS" "$SECONDS_PER_RUN" "$ratio"
   for name in dualhttpd lighttpd; do printf "  %-9s" "$name"; awk '{ printf "  %s MiB/s at %s %%", $2, $4 }' "$WORK/large.$name"; echo; done
   awk -v r="$ratio" 'BEGIN { exit !(r > 0 && r < 1.3) }' || { echo "FAIL  dualhttpd spends 1.3× lighttpd's CPU per MiB or more"; exit 1; }
@@ -353,8 +393,8 @@ large_files() {
 
 ERRORS=0
 header() {
-  echo "| row | server | req/s | MiB/s | p99 | server CPU | CPU cost | client core | RSS | dualhttpd ÷ this |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| row | server | req/s | MiB/s | p99 | server CPU | CPU cost | client core | both cores' cost | RSS | dualhttpd ÷ this |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
 }
 
 # tls_rows : HTTPS, dualhttpd beside nginx.
@@ -366,7 +406,8 @@ tls_rows() {
   echo "wrk -t1, ${SECONDS_PER_RUN} s per run, $ROUNDS interleaved round(s), medians; servers on CPU $SERVER_CPU, wrk on CPU $CLIENT_CPU"
   echo
   header
-  row "TLS 1.3 handshake per request (Connection: close), 64 conns" /1k.bin 64 "$both" -H "Connection: close"
+  row "TLS 1.3 full handshake per request (openssl s_time -new), 4 clients" /1k.bin 4 "$both" --full-handshakes
+  row "TLS 1.3 resumed handshake per request (Connection: close), 64 conns" /1k.bin 64 "$both" -H "Connection: close"
   if [ "$SMOKE" = 0 ]; then
     row "TLS 1 KiB keep-alive, 64 conns" /1k.bin 64 "$both"
     row "TLS 1 MiB, 8 conns" /1m.bin 8 "$both"
