@@ -8,9 +8,9 @@
 # ...), and the table shows medians: requests/s, MiB/s, p99 latency, the server's CPU share,
 # its CPU per request (or MiB per CPU-second for files of 1 MiB and more), the client's core
 # (how busy CPU 1 was), the same cost counted on both cores' busy time (server and client
-# together: the machine's cost), the server's RSS, and dualhttpd's ratios. A ratio compares rates,
-# unless the client's core was above 90 % in either run: then wrk, not the server, may have
-# set the rate, and the ratio compares the servers' CPU cost instead (marked "cpu").
+# together: the machine's cost), the server's RSS, and dualhttpd's ratios. A ratio compares
+# rates, unless the client's core was above 90 % in either run: then wrk, not the server, may
+# have set the rate, and the ratio compares the servers' CPU cost instead (marked "cpu").
 # --smoke: one short round of two rows, checking only that every server answered without
 # errors (CTest runs this, so the script cannot rot). --only: just the rows whose label
 # matches REGEX (e.g. --only '1 KiB, 64'). --large-files: the check CTest runs as
