@@ -60,7 +60,7 @@ beast::error_code TlsStream::error_of(int ssl_error) const {
       return error ? beast::error_code(error, beast::system_category()) : net::error::eof;
     }
     default: {
-      const auto reason = tls_module().next_error();
+      const auto reason = openssl_.next_error();
       openssl_.clear_errors();
       if (reason == 0) return net::error::connection_aborted;
       return {static_cast<int>(reason), error_category()};

@@ -190,8 +190,12 @@ tree() { echo "$1" $(pgrep -P "$1" || true); }
 cpu_ticks() { local p t=0; for p in $(tree "$1"); do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done; echo "$t"; }
 rss_kib() { local p r=0; for p in $(tree "$1"); do r=$((r + $(awk '/^VmRSS/ { print $2 }' "/proc/$p/status"))); done; echo "$r"; }
 
-# A CPU's busy and total jiffies from /proc/stat ("busy total").
-core_jiffies() { awk -v c="cpu$1" '$1 == c { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat; }
+# Two CPUs' busy and total jiffies, from one read of /proc/stat ("busy total busy total").
+core_jiffies() {
+  awk -v a="cpu$1" -v b="cpu$2" '
+    { v[$1] = ($2 + $3 + $4 + $7 + $8) " " ($2 + $3 + $4 + $5 + $6 + $7 + $8) }
+    END { print v[a], v[b] }' /proc/stat
+}
 
 # full_handshakes PORT PATH CLIENTS : CLIENTS openssl s_time -new side by side, each a new
 # session per connection (a full TLS 1.3 handshake: wrk resumes its sessions), HTTP/1.0 GETs
@@ -221,14 +225,14 @@ measure() {
   local port_var="PORT_$name" pid_var="PID_$name" scheme_var="SCHEME_$name"
   local port=${!port_var} pid=${!pid_var} scheme=${!scheme_var} before after out core_before core_after
   before=$(cpu_ticks "$pid")
-  core_before="$(core_jiffies "$CLIENT_CPU") $(core_jiffies "$SERVER_CPU")"
+  core_before=$(core_jiffies "$CLIENT_CPU" "$SERVER_CPU")
   if [ "${1:-}" = --full-handshakes ]; then
     out=$(full_handshakes "$port" "$path" "$conns")
   else
     out=$(taskset -c "$CLIENT_CPU" wrk -t1 -c"$conns" -d"${SECONDS_PER_RUN}s" --timeout 10s --latency "$@" \
       "$scheme://[::1]:$port$path")
   fi
-  core_after="$(core_jiffies "$CLIENT_CPU") $(core_jiffies "$SERVER_CPU")"
+  core_after=$(core_jiffies "$CLIENT_CPU" "$SERVER_CPU")
   after=$(cpu_ticks "$pid")
   if grep -qE "Socket errors|Non-2xx" <<<"$out" || ! grep -qE "^ +[1-9][0-9]* requests in" <<<"$out"; then
     echo "FAIL  $name $path c$conns: $(grep -E 'Socket errors|Non-2xx' <<<"$out" || echo no requests)" >&2
