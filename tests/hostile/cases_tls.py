@@ -94,9 +94,11 @@ def tls_half_open_handshakes(checks, work):
         time.sleep(0.25)
     checks.that("the header timeout closed them all", server.fd_count() <= idle_fds + 5,
                 f"{server.fd_count()} descriptors, {idle_fds} when idle")
+    # The descriptor count allows a few stragglers (closing, or files the server holds open);
+    # every client still sees its close, within 12 s of its connect at the latest.
     closed = 0
     for s in held:
-        s.settimeout(0.5)
+        s.settimeout(max(0.5, start + opened + 12 - time.monotonic()))
         try:
             closed += s.recv(1) == b""
         except ConnectionResetError:
