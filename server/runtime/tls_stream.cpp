@@ -48,6 +48,16 @@ bool TlsStream::is_plain_http(const beast::error_code& ec) {
   return ec.category() == error_category() && tls_module().is_plain_http(openssl_code(ec.value()));
 }
 
+std::size_t TlsStream::write_now(net::const_buffer buffer, beast::error_code& ec) {
+  ec = {};
+  openssl_.clear_errors();
+  const int result = openssl_.write(ssl_, buffer.data(), clamp(buffer.size()));
+  if (result > 0) return static_cast<std::size_t>(result);
+  const int error = openssl_.get_error(ssl_, result);
+  if (!is_wait(error)) ec = error_of(error);
+  return 0;
+}
+
 beast::error_code TlsStream::error_of(int ssl_error) const {
   switch (ssl_error) {
     case SSL_ERROR_ZERO_RETURN:  // the client's close_notify

@@ -132,7 +132,12 @@ class Session : public std::enable_shared_from_this<Session>, public ExpendableH
   void on_text_written(std::string& text, beast::error_code ec);
   void wait_writable();
   void on_writable(beast::error_code ec);
-  void send_span_over_tls(int file, FileSpan& span);
+  void next_turn();
+  // What a pass of send_span_over_tls did. stopped: an asynchronous write waits for the
+  // socket, or the connection ended.
+  enum class TlsTurn { done, turn_over, stopped };
+  TlsTurn send_span_over_tls(int file, FileSpan& span);
+  void write_chunk_over_tls(net::const_buffer chunk, FileSpan& span);
   void file_body_failed(int error, std::uint64_t left);
   void finish_response();
   void say_goodbye();

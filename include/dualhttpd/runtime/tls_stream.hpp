@@ -75,6 +75,12 @@ class TlsStream {
                         std::forward<Handler>(handler));
   }
 
+  // One SSL_write of `buffer` (not empty) now, for a writer that goes on while the socket
+  // takes its bytes (as nginx writes until EAGAIN). Returns the bytes written; 0 with `ec`
+  // clear when OpenSSL would wait: then async_write_some of the same bytes finishes the write
+  // (SSL_write's retry rule). Only while no asynchronous write is under way.
+  std::size_t write_now(net::const_buffer buffer, beast::error_code& ec);
+
   // Handler: void(error_code, std::size_t)
   template <class MutableBuffers, class Handler>
   auto async_read_some(const MutableBuffers& buffers, Handler&& handler) {
@@ -125,7 +131,7 @@ class TlsStream {
       const int result = call();
       if (result > 0) return finish(self, {}, static_cast<std::size_t>(result));
       const int error = stream.openssl_.get_error(stream.ssl_, result);
-      if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
+      if (is_wait(error)) {
         waited = true;
         return stream.socket_.async_wait(
             error == SSL_ERROR_WANT_READ ? Socket::wait_read : Socket::wait_write, std::move(self));
@@ -180,6 +186,11 @@ class TlsStream {
       gathered_.append(static_cast<const char*>(b.data()), take);
     }
     return net::buffer(gathered_);
+  }
+
+  // Whether an SSL_get_error() asks to wait for the socket, then call again.
+  static bool is_wait(int ssl_error) {
+    return ssl_error == SSL_ERROR_WANT_READ || ssl_error == SSL_ERROR_WANT_WRITE;
   }
 
   static int clamp(std::size_t size) {
