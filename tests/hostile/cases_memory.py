@@ -220,7 +220,7 @@ def cache_misses(checks, work):
     counts = {"404": 0}
     # 16,000 such names took the cache's memory up by 60 MiB before it stopped keeping names that
     # do not exist. The attack lasts 10 s and goes on until that many were answered (a sanitized
-    # build answers about as many in 10 s), but no longer than 30 s.
+    # build beside other tests answers about as many in 10 s), but no longer than 30 s.
     started = time.monotonic()
     wanted = 16000
 
