@@ -16,21 +16,11 @@ bool is_bare_port(const ListenSpec& spec) {
                      [](unsigned char c) { return std::isdigit(c); });
 }
 
-std::string join_or(const std::vector<std::string>& items) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i)
-    out += (i == 0 ? "" : i + 1 == items.size() ? " or " : ", ") + items[i];
-  return out;
-}
-
 std::string holder_names(const std::vector<const AssignedAddress*>& holders) {
   std::vector<std::string> names;
   names.reserve(holders.size());
   for (const auto* h : holders) names.push_back(h->ifname);
-  std::string out;
-  for (std::size_t i = 0; i < names.size(); ++i)
-    out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
-  return out;
+  return word_list(names, "and");
 }
 
 std::string link_locals_here(const MachineSnapshot& machine) {
@@ -51,7 +41,7 @@ Problem missing_zone(const ListenSpec& spec, const MachineSnapshot& machine) {
   const auto holders = machine.holders(spec.address);
   if (!holders.empty())
     p.fix = fmt::format("it is on {}: listen on {}", holder_names(holders),
-                        join_or(zoned_alternatives(spec, machine)));
+                        word_list(zoned_alternatives(spec, machine), "or"));
   else
     p.fix = fmt::format(
         "no interface here holds {}; the link-local addresses here are: {}. Better still, listen "
@@ -81,7 +71,7 @@ Problem unknown_zone(const ListenSpec& spec, const MachineSnapshot& machine) {
   const auto alternatives = zoned_alternatives(spec, machine);
   if (!alternatives.empty()) {
     p.fix = fmt::format("{} is on {}: listen on {}", spec.address.to_string(),
-                        holder_names(machine.holders(spec.address)), join_or(alternatives));
+                        holder_names(machine.holders(spec.address)), word_list(alternatives, "or"));
     return p;
   }
   // The address is on no interface either: naming an interface alone would only lead to the
@@ -95,7 +85,7 @@ Problem unknown_zone(const ListenSpec& spec, const MachineSnapshot& machine) {
                       : fmt::format(
                             "{} is on no interface here either; listen on a link-local "
                             "address this machine has: {}",
-                            spec.address.to_string(), join_or(own));
+                            spec.address.to_string(), word_list(own, "or"));
   return p;
 }
 

@@ -32,6 +32,13 @@ TEST_CASE("errno names and texts") {
   CHECK(errno_text(EADDRNOTAVAIL) == "EADDRNOTAVAIL: Cannot assign requested address");
 }
 
+TEST_CASE("lists as a sentence says them") {
+  CHECK(word_list({}, "and").empty());
+  CHECK(word_list({"lo"}, "and") == "lo");
+  CHECK(word_list({"lo", "eth0"}, "and") == "lo and eth0");
+  CHECK(word_list({"a", "b", "c"}, "or") == "a, b or c");
+}
+
 TEST_CASE("an address on no interface lists the addresses this machine has") {
   const auto p = explain("[2001:db8:21c::99]:80", EADDRNOTAVAIL);
   CHECK(p.listener == "[2001:db8:21c::99]:80");

@@ -35,6 +35,9 @@ std::string format_diagnostic(const Diagnostic& diagnostic, bool final_newline =
 // An errno value as its name and its words: "EADDRNOTAVAIL: Cannot assign requested address".
 std::string errno_text(int error);
 
+// Items as a sentence lists them: "a", "a and b", "a, b and c" (`conjunction` "and" or "or").
+std::string word_list(const std::vector<std::string>& items, const std::string& conjunction);
+
 using ProblemKind = DiagnosticKind;
 
 // One reason a listener cannot be opened: a diagnostic about one listener, which time may
