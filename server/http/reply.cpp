@@ -24,6 +24,12 @@ std::string_view explanation(http::status status) {
       return "The requested method is not allowed for this URL.";
     case http::status::not_implemented:
       return "The requested method is not implemented by this server.";
+    case http::status::precondition_failed:
+      return "A condition of the request (If-Match or If-Unmodified-Since) does not hold for "
+             "the file as it is now.";
+    case http::status::internal_server_error:
+      return "The server could not read this file, for a reason other than a missing name or "
+             "its permissions.";
     case http::status::range_not_satisfiable:
       return "None of the range-specifier values in the Range request-header field overlap "
              "the current extent of the selected resource.";

@@ -212,7 +212,7 @@ void Session::on_body(beast::error_code ec, std::size_t) {
 // failed: the protocol's checks, then the route.
 void Session::answer(beast::error_code ec, bool body_unread) {
   if (ec == net::error::operation_aborted && deadline_.passed() && parser_->got_some())
-    return refuse_and_close(http::status::request_timeout);  // slowloris: 408, then close
+    return refuse_unparsed(http::status::request_timeout, ec, {});  // slowloris: 408, then close
   if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
       ec == net::error::connection_reset || ec == net::error::eof)
     return close();
@@ -221,19 +221,18 @@ void Session::answer(beast::error_code ec, bool body_unread) {
   if (ec == http::error::header_limit) {
     // Past the request line (its method is known), the head is too large for its fields.
     if (!parser_->get().method_string().empty())
-      return refuse_and_close(http::status::request_header_fields_too_large);
-    return refuse_and_close(status_for_oversized_head(received, context_.limits));
+      return refuse_unparsed(http::status::request_header_fields_too_large, ec, received);
+    return refuse_unparsed(status_for_oversized_head(received, context_.limits), ec, received);
   }
-  if (ec) {
-    const auto status = status_for_parse_error(ec, received);
-    return refuse_and_close(status, status == http::status::bad_request
-                                        ? explain_bad_request_line(received, hand_typed_request())
-                                        : std::string());
-  }
+  if (ec) return refuse_unparsed(status_for_parse_error(ec, received), ec, received);
   const auto& request = parser_->get();
-  if (const auto status = refuse_request(request.base(), parser_->chunked(), context_.limits);
-      status != http::status::ok)
-    return refuse_and_close(status);
+  if (auto refusal = refuse_request(request.base(), parser_->chunked(), context_.limits);
+      refusal.status != http::status::ok) {
+    // A Host or a Transfer-Encoding refused: the line that works, as for a malformed line.
+    if (refusal.status == http::status::bad_request)
+      refusal.why = with_line_to_type(std::move(refusal.why), hand_typed_request());
+    return refuse_and_close(refusal.status, refusal.why);
+  }
   ++requests_;
   if (worker_.log.enabled()) {  // the parsed request lives until the line is out
     request_line_.clear();
@@ -282,6 +281,18 @@ void Session::refuse_and_close(http::status status, std::string_view detail) {
   auto reply = error_reply(status, detail);
   reply.close_after = true;
   send(std::move(reply), After::linger);
+}
+
+// A head that was not parsed, or did not arrive in time: refused, with why in words.
+void Session::refuse_unparsed(http::status status, beast::error_code ec,
+                              std::string_view received) {
+  // Past the request line (its method is known), `received` is the rest of the head from where
+  // the parser stopped, not the line.
+  const bool line_read = !parser_->get().method_string().empty();
+  // Only a 400's page gives the line to type; it costs a system call, spared a slowloris's 408.
+  const auto example = status == http::status::bad_request ? hand_typed_request() : std::string();
+  refuse_and_close(
+      status, explain_unparsed_head(status, ec, received, line_read, context_.limits, example));
 }
 
 // A request line for this very server, to type by hand: what a 400 for a malformed line

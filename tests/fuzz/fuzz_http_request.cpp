@@ -58,7 +58,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (!parser.is_done()) return 0;
   const auto& request = parser.get();
-  if (dualhttpd::refuse_request(request.base(), parser.chunked(), limits) != http::status::ok)
+  if (dualhttpd::refuse_request(request.base(), parser.chunked(), limits).status !=
+      http::status::ok)
     return 0;
   static auto state = handler().worker_state();
   // As the session answers: the server itself, else the files; HEAD's body dropped.

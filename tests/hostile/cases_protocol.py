@@ -59,6 +59,58 @@ def request_line_versions(checks, work):
     checks.equal("exit status after SIGTERM", 0, server.stop())
 
 
+@case("refusals_explained")
+def refusals_explained(checks, work):
+    """Every refusal's page says why, with the limit's number or the rule (curl
+    --http2-prior-knowledge met a 505 whose paragraph was empty; RFC 9110 section 15.6.6: a 505
+    SHOULD say which versions are supported). Statuses are as before; only the words are new."""
+    server = serve(checks, work, ["--header-timeout", "2"])
+    if not server:
+        return
+    fields = "".join(f"X-{i}: v\r\n" for i in range(120))
+    for what, request, status, why in [
+        ("HTTP/2's preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505,
+         "This is HTTP/2&#39;s connection preface"),
+        ("HTTP/2.0 in HTTP/1 syntax", "GET / HTTP/2.0\r\nHost: a\r\n\r\n", 505,
+         "The request asks for HTTP/2.0; this server speaks HTTP/1.0 and HTTP/1.1."),
+        ("HTTP/1.1 without Host", "GET / HTTP/1.1\r\n\r\n", 400,
+         "has none (RFC 9112 section 3.2). To send a request by hand, type: printf &#39;GET / "
+         f"HTTP/1.1\\r\\nHost: 127.0.0.1:{server.port}"),
+        ("two Hosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400,
+         "The request has 2 Host header fields"),
+        ("a coding after chunked", "GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip"
+         "\r\n\r\n", 400, "Its Transfer-Encoding (chunked, gzip) does not end with chunked"),
+        ("Content-Length beside Transfer-Encoding", "GET / HTTP/1.1\r\nHost: a\r\n"
+         "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 400,
+         "It has both Transfer-Encoding and Content-Length"),
+        ("two Content-Lengths", "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n"
+         "Content-Length: 2\r\n\r\n", 400, "more than one Content-Length"),
+        ("a bare LF after the request line", "GET / HTTP/1.1\r\nHost: a\n\n", 400,
+         "Its lines end with a bare LF or CR"),
+        ("a field without a colon", "GET / HTTP/1.1\r\nHost: a\r\nNoColon\r\n\r\n", 400,
+         "a name with a space in it, or no colon. To send a request by hand, type: printf"),
+        ("a chunk extension of 40,000 bytes", "GET / HTTP/1.1\r\nHost: a\r\n"
+         "Transfer-Encoding: chunked\r\n\r\n1;" + "x" * 40000 + "\r\n", 400,
+         "A chunk&#39;s size line, its extensions or the trailer of the body is longer than this "
+         "server buffers: 36864 bytes."),
+        ("a long target", f"GET /{'a' * 9000} HTTP/1.1\r\nHost: a\r\n\r\n", 414,
+         "The request target is 9001 bytes long; this server reads targets of up to 8190 bytes."),
+        ("a long field", f"GET / HTTP/1.1\r\nHost: a\r\nX-Big: {'b' * 9000}\r\n\r\n", 431,
+         "Its header field X-Big is 9007 bytes long"),
+        ("120 fields", f"GET / HTTP/1.1\r\nHost: a\r\n{fields}\r\n", 431,
+         "more than 100 header fields"),
+        ("a head over 32 KiB", f"GET / HTTP/1.1\r\nHost: a\r\nX-Big: {'b' * 40000}\r\n\r\n",
+         431, "larger than 32768 bytes"),
+        ("a body on GET over 64 KiB", "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n"
+         "\r\n" + "x" * 100000, 413, "more than 65536 bytes"),
+        ("a head unfinished", "GET / HTTP/1.1\r\nHo", 408, "within 2 s"),
+    ]:
+        response = exchange(server.port, request)
+        checks.equal(f"{what}: {status}", status, head_of(response)[0])
+        checks.contains(f"{what}: the page says why", why, body_of(response).decode())
+    checks.equal("exit status after SIGTERM", 0, server.stop())
+
+
 @case("field_over_head_limit")
 def field_over_head_limit(checks, work):
     """One header field longer than the whole head limit is 431, not 414"""

@@ -91,6 +91,15 @@ TEST_CASE("a file's answer is the same, line for line, from the cache and from t
   fs::remove_all(site.root);
 }
 
+TEST_CASE("an error page says in words what its status means") {
+  const auto words = [](http::status status) { return bytes_of(error_reply(status)); };
+  CHECK(words(http::status::precondition_failed).find("If-Match or If-Unmodified-Since") !=
+        std::string::npos);
+  CHECK(words(http::status::internal_server_error).find("could not read this file") !=
+        std::string::npos);
+  CHECK(words(http::status::not_found).find("was not found on this server") != std::string::npos);
+}
+
 TEST_CASE("every head: status line, Date, Server, Connection, the reply's lines, Content-Length") {
   auto reply = error_reply(http::status::not_found);
   reply.set("X-Extra", "1");

@@ -21,20 +21,78 @@ http::request_header<> head(std::string target) {
 
 TEST_CASE("request limits, httpd's defaults") {
   const SessionLimits limits;
-  CHECK(check_request_limits(head("/"), limits) == http::status::ok);
-  CHECK(check_request_limits(head("/" + std::string(8189, 'a')), limits) == http::status::ok);
-  CHECK(check_request_limits(head("/" + std::string(8190, 'a')), limits) ==
+  CHECK(check_request_limits(head("/"), limits).status == http::status::ok);
+  CHECK(check_request_limits(head("/" + std::string(8189, 'a')), limits).status ==
+        http::status::ok);
+  CHECK(check_request_limits(head("/" + std::string(8190, 'a')), limits).status ==
         http::status::uri_too_long);
   auto big_field = head("/");
   big_field.set("X-Big", std::string(8190 - 7, 'v'));
-  CHECK(check_request_limits(big_field, limits) == http::status::ok);
+  CHECK(check_request_limits(big_field, limits).status == http::status::ok);
   big_field.set("X-Big", std::string(8190 - 6, 'v'));
-  CHECK(check_request_limits(big_field, limits) == http::status::request_header_fields_too_large);
+  CHECK(check_request_limits(big_field, limits).status ==
+        http::status::request_header_fields_too_large);
   auto many = head("/");
   for (int i = 0; i < 99; ++i) many.insert("X-" + std::to_string(i), "v");
-  CHECK(check_request_limits(many, limits) == http::status::ok);  // 100 with Host
+  CHECK(check_request_limits(many, limits).status == http::status::ok);  // 100 with Host
   many.insert("X-one-more", "v");
-  CHECK(check_request_limits(many, limits) == http::status::request_header_fields_too_large);
+  CHECK(check_request_limits(many, limits).status == http::status::request_header_fields_too_large);
+}
+
+TEST_CASE("a refused head says which rule, and its numbers") {
+  const SessionLimits limits;
+  CHECK(check_request_limits(head("/"), limits).why.empty());
+  CHECK(check_request_limits(head("/" + std::string(9000, 'a')), limits).why ==
+        "The request target is 9001 bytes long; this server reads targets of up to 8190 bytes.");
+  auto big_field = head("/");
+  big_field.set("X-Big", std::string(9000, 'v'));
+  CHECK(check_request_limits(big_field, limits).why ==
+        "Its header field X-Big is 9007 bytes long; this server reads fields of up to 8190 "
+        "bytes.");
+  auto h = head("/");
+  h.set(http::field::transfer_encoding, "gzip");
+  CHECK(
+      check_request(h, false).why.starts_with("Its Transfer-Encoding (gzip) does not end with "
+                                              "chunked"));
+  h.erase(http::field::transfer_encoding);
+  h.erase(http::field::host);
+  CHECK(check_request(h, false).why.find("has none (RFC 9112 section 3.2)") != std::string::npos);
+  h.version(10);
+  CHECK(check_request(h, false).why.empty());  // HTTP/1.0 needs no Host
+  h.insert(http::field::host, "a");
+  h.insert(http::field::host, "b");
+  CHECK(check_request(h, false).why.starts_with("The request has 2 Host header fields"));
+}
+
+TEST_CASE("an unparsed head's refusal in words: 505 names the versions, 408 to 431 the limit") {
+  const SessionLimits limits;
+  const auto explain = [&](http::status status, std::string_view received) {
+    return explain_unparsed_head(status, make_error_code(http::error::bad_version), received, false,
+                                 limits, "EXAMPLE");
+  };
+  CHECK(explain(http::status::http_version_not_supported, "GET / HTTP/2.0\r\nHost: x\r\n") ==
+        "The request asks for HTTP/2.0; this server speaks HTTP/1.0 and HTTP/1.1. Send it as "
+        "HTTP/1.1.");
+  CHECK(explain(http::status::http_version_not_supported, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+            .starts_with("This is HTTP/2's connection preface"));
+  CHECK(explain(http::status::request_timeout, "GET").find("within 10 s") != std::string::npos);
+  CHECK(explain(http::status::payload_too_large, "").find("more than 65536 bytes") !=
+        std::string::npos);
+  CHECK(explain(http::status::uri_too_long, "").find("targets of up to 8190 bytes") !=
+        std::string::npos);
+  CHECK(explain(http::status::request_header_fields_too_large, "").find("larger than 32768") !=
+        std::string::npos);
+  CHECK(explain(http::status::bad_request, "GET /a b HTTP/1.1\r\n").ends_with("type: EXAMPLE"));
+  // A fine request line: what the parser found, and the line to type.
+  CHECK(explain_unparsed_head(http::status::bad_request,
+                              make_error_code(http::error::multiple_content_length),
+                              "Content-Length: 2\r\n\r\n", true, limits, "EXAMPLE") ==
+        "It has more than one Content-Length (RFC 9112 section 6.3). To send a request by hand, "
+        "type: EXAMPLE");
+  // The rest of a head with a bare LF after a good request line: said so, not "no version".
+  CHECK(explain_unparsed_head(http::status::bad_request, make_error_code(http::error::bad_value),
+                              "Host: a\n\n", true, limits, "EXAMPLE")
+            .starts_with("Its lines end with a bare LF or CR"));
 }
 
 TEST_CASE("an oversized head: 414 for a long request line, 431 for long headers") {
@@ -50,16 +108,16 @@ TEST_CASE("an oversized head: 414 for a long request line, 431 for long headers"
 TEST_CASE("framing: Host, transfer codings, versions, answers that end the connection") {
   auto h = head("/");
   h.set(http::field::host, "x");
-  CHECK(check_request(h, false) == http::status::ok);
+  CHECK(check_request(h, false).status == http::status::ok);
   h.set(http::field::transfer_encoding, "chunked");
-  CHECK(check_request(h, true) == http::status::ok);
+  CHECK(check_request(h, true).status == http::status::ok);
   h.set(http::field::transfer_encoding, "gzip");
-  CHECK(check_request(h, false) == http::status::bad_request);
+  CHECK(check_request(h, false).status == http::status::bad_request);
   h.erase(http::field::transfer_encoding);
   h.erase(http::field::host);
-  CHECK(check_request(h, false) == http::status::bad_request);  // 1.1 without Host
+  CHECK(check_request(h, false).status == http::status::bad_request);  // 1.1 without Host
   h.set(http::field::host, "a b");
-  CHECK(check_request(h, false) == http::status::bad_request);
+  CHECK(check_request(h, false).status == http::status::bad_request);
 
   const auto bad_version = make_error_code(http::error::bad_version);
   CHECK(status_for_parse_error(bad_version, "GET / HTTP/2.0\r\nHost: x\r\n") ==

@@ -19,10 +19,17 @@ namespace http = boost::beast::http;
 // The methods this server serves, for Allow.
 inline constexpr std::string_view allowed_methods = "GET, HEAD, OPTIONS";
 
-// The one check of a parsed request before it is routed: the status that refuses it
-// (check_request_limits, then check_request), or ok.
-http::status refuse_request(const http::request_header<>& head, bool chunked,
-                            const SessionLimits& limits);
+// A parsed request refused before it is routed: the status (ok: not refused) and why, in
+// words for the error page: the rule or limit it broke, with its numbers.
+struct Refusal {
+  http::status status = http::status::ok;
+  std::string why;
+};
+
+// The one check of a parsed request before it is routed (check_request_limits, then
+// check_request).
+Refusal refuse_request(const http::request_header<>& head, bool chunked,
+                       const SessionLimits& limits);
 
 // The answer to a request for "*", which is about the server rather than a resource:
 // OPTIONS * gets 200 with the methods (RFC 9110 section 9.3.7), anything else 400. nullopt
@@ -33,8 +40,8 @@ std::optional<Reply> answer_for_server(const http::request_header<>& head);
 // method unknown to HTTP, else 405 with Allow (RFC 9110 section 15.5.6).
 Reply method_reply(http::verb method);
 
-// The status for a parsed head that breaks a limit, or ok.
-http::status check_request_limits(const http::request_header<>& head, const SessionLimits& limits);
+// A parsed head that breaks a limit: 414 for the target, 431 for a field or their number.
+Refusal check_request_limits(const http::request_header<>& head, const SessionLimits& limits);
 
 // After Beast's header_limit error: 414 when the request line alone is too long, else 431.
 // `received` is what the client has sent of the head so far.
@@ -45,7 +52,7 @@ http::status status_for_oversized_head(std::string_view received, const SessionL
 // Transfer-Encoding whose last coding is not chunked (`chunked`: the parser found it last):
 // the body's end cannot be known (RFC 9112 section 6.1), and a server that guessed could be
 // smuggled a second request.
-http::status check_request(const http::request_header<>& head, bool chunked);
+Refusal check_request(const http::request_header<>& head, bool chunked);
 
 // The answer to a head Beast could not parse: 413 for a body over the limit, 505 for a
 // well-formed version of another major number (HTTP/2.0), else 400. `received` is the head
@@ -56,6 +63,19 @@ http::status status_for_parse_error(const boost::system::error_code& ec, std::st
 // line to type instead (`example`: a printf | nc line for this server); "" when there is
 // nothing more to say than 400 does.
 std::string explain_bad_request_line(std::string_view received, std::string_view example);
+
+// `why`, then the line to type instead (`example`), as every 400's page ends.
+std::string with_line_to_type(std::string why, std::string_view example);
+
+// Why a head that could not be parsed (`ec`: the parser's error) or did not arrive was
+// refused, for the error page. `received` is the head so far, or, once the request line was
+// read (`line_read`), the rest from where the parser stopped. 400: a request line as
+// explain_bad_request_line, else what the parser found, with the line to type; 505: the
+// versions this server speaks (RFC 9110 section 15.6.6), HTTP/2's connection preface named as
+// such; 408, 413, 414 and 431: the limit with its number. "" for another status.
+std::string explain_unparsed_head(http::status status, const boost::system::error_code& ec,
+                                  std::string_view received, bool line_read,
+                                  const SessionLimits& limits, std::string_view example);
 
 // Empty lines before a request line (CRLF, or a bare LF): how many bytes of them lead
 // `received`. RFC 9112 section 2.2: a server SHOULD ignore them, as nginx, lighttpd and httpd do.

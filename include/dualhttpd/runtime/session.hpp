@@ -121,6 +121,7 @@ class Session : public std::enable_shared_from_this<Session>, public ExpendableH
   Reply route(const http::request_header<>& request);
   std::string local_host() const;
   void refuse_and_close(http::status status, std::string_view detail = {});
+  void refuse_unparsed(http::status status, beast::error_code ec, std::string_view received);
   std::string hand_typed_request() const;
   HealthView health_view() const;
 
