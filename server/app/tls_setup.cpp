@@ -75,18 +75,19 @@ std::optional<TlsFiles> self_signed(const Options& o, const std::vector<Listener
     return std::nullopt;
   }
   out.ca_file = local->ca_file;
-  const auto names = fmt::format("{}", fmt::join(literals, ", "));
+  auto all = literals;
+  all.insert(all.end(), local->dns_names.begin(), local->dns_names.end());
+  const auto names = word_list(all, "and");
   if (local->made_ca)
     out.notes.push_back(fmt::format("{} the local CA {}: no client trusts it yet",
                                     write ? "made" : "would make", local->ca_file));
   if (local->issued)
-    out.notes.push_back(fmt::format("{} {} for {}{}{}, signed by the local CA",
+    out.notes.push_back(fmt::format("{} {} for {}, signed by the local CA",
                                     write ? "issued" : "would issue", local->files.certificate,
-                                    names, host.empty() ? "" : " and ", host));
+                                    names));
   else
-    out.notes.push_back(fmt::format("TLS certificate {} (for {}{}{}, from the local CA {})",
-                                    local->files.certificate, names, host.empty() ? "" : " and ",
-                                    host, local->ca_file));
+    out.notes.push_back(fmt::format("TLS certificate {} (for {}, from the local CA {})",
+                                    local->files.certificate, names, local->ca_file));
   out.notes.push_back(trust_note(local->ca_file, host));
   if (!write && (local->made_ca || local->issued)) return std::nullopt;  // nothing to load yet
   return local->files;

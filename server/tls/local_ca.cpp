@@ -9,6 +9,7 @@
 #include <string>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "dualhttpd/tls/openssl_owned.hpp"
 
@@ -115,9 +116,10 @@ Result<PemPair> make_local_ca(const std::string& host_name) {
 
 Result<PemPair> issue_server_certificate(const PemPair& ca,
                                          const std::vector<std::string>& ip_literals,
-                                         const std::string& host_name) {
+                                         const std::vector<std::string>& dns_names) {
   const std::string subject = "cannot issue the server certificate";
-  std::string names;
+  CertificateNames wanted;  // its subjectAltName, written as probe and the warnings read it
+  wanted.dns_names = dns_names;
   for (const auto& literal : ip_literals) {
     const auto ip = canonical_ip(literal);
     if (!ip)
@@ -126,16 +128,16 @@ Result<PemPair> issue_server_certificate(const PemPair& ca,
           "an iPAddress entry holds the 4 or 16 bytes of the address: no brackets, no port, and "
           "no zone (a link-local address's %eth0 has no place in it)",
           "name the address alone, e.g. 2001:db8:21c::24 or 192.0.2.24"};
-    names += (names.empty() ? "IP:" : ",IP:") + *ip;
+    wanted.ip_addresses.push_back(*ip);
   }
-  if (!host_name.empty()) names += (names.empty() ? "DNS:" : ",DNS:") + host_name;
+  const auto names = fmt::format("{}", fmt::join(wanted.entries(), ","));  // "IP:a,DNS:b"
   const auto ca_certificate = read_certificate(ca.certificate);
   const auto ca_key = read_key(ca.key);
   if (!ca_certificate || !ca_key)
     return failed(subject + ": the CA's certificate or key is unreadable");
   const auto key = new_p256_key();
   if (!key) return failed(subject);
-  const auto common_name = !host_name.empty()    ? host_name
+  const auto common_name = !dns_names.empty()    ? dns_names.front()
                            : ip_literals.empty() ? "dualhttpd"
                                                  : ip_literals.front();
   auto server = new_certificate(key.get(), common_name, server_days);

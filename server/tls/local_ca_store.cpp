@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "dualhttpd/address/ip_address.hpp"
 #include "dualhttpd/base/file_text.hpp"
 #include "dualhttpd/tls/local_ca.hpp"
 
@@ -68,17 +69,31 @@ Result<> write_pair(const PemPair& pair, const std::string& certificate, const s
 // Whether the kept server certificate can serve on: it names everything wanted and has
 // more than reissue_days left.
 bool still_good(const std::string& pem, const std::vector<std::string>& ip_literals,
-                const std::string& host_name) {
+                const std::vector<std::string>& dns_names) {
   const auto names = certificate_names(pem);
   if (!names || names->not_yet_valid || names->days_left <= reissue_days) return false;
-  const bool has_host =
-      host_name.empty() || std::find(names->dns_names.begin(), names->dns_names.end(), host_name) !=
-                               names->dns_names.end();
-  return has_host && std::all_of(ip_literals.begin(), ip_literals.end(),
-                                 [&](const std::string& ip) { return names->covers_ip(ip); });
+  const auto& held = names->dns_names;
+  return std::all_of(dns_names.begin(), dns_names.end(),
+                     [&](const std::string& dns) {
+                       return std::find(held.begin(), held.end(), dns) != held.end();
+                     }) &&
+         std::all_of(ip_literals.begin(), ip_literals.end(),
+                     [&](const std::string& ip) { return names->covers_ip(ip); });
 }
 
 }  // namespace
+
+std::vector<std::string> server_dns_names(const std::vector<std::string>& ip_literals,
+                                          const std::string& host_name) {
+  std::vector<std::string> out;
+  if (!host_name.empty()) out.push_back(host_name);
+  const bool loopback = std::any_of(ip_literals.begin(), ip_literals.end(), [](const auto& ip) {
+    const auto address = IpAddress::parse(ip);
+    return address && address->is_loopback();
+  });
+  if (loopback && host_name != "localhost") out.emplace_back("localhost");
+  return out;
+}
 
 Result<LocalCertificate> local_certificate(const std::string& state_dir,
                                            const std::vector<std::string>& ip_literals,
@@ -90,6 +105,7 @@ Result<LocalCertificate> local_certificate(const std::string& state_dir,
                       "name a directory this user may write: --state-dir DIR"};
   const fs::path dir(state_dir);
   LocalCertificate out;
+  out.dns_names = server_dns_names(ip_literals, host_name);
   out.ca_file = (dir / "ca.pem").string();
   out.files = {(dir / "server.pem").string(), (dir / "server.key").string()};
   const auto ca_key = (dir / "ca.key").string();
@@ -104,10 +120,10 @@ Result<LocalCertificate> local_certificate(const std::string& state_dir,
     ca = std::move(*made);
   }
   const auto kept = read_pair(out.files.certificate, out.files.key);
-  if (!out.made_ca && kept && still_good(kept->certificate, ip_literals, host_name)) return out;
+  if (!out.made_ca && kept && still_good(kept->certificate, ip_literals, out.dns_names)) return out;
   out.issued = true;
   if (!write) return out;
-  auto server = issue_server_certificate(*ca, ip_literals, host_name);
+  auto server = issue_server_certificate(*ca, ip_literals, out.dns_names);
   if (!server) return server.error();
   if (auto written = write_pair(*server, out.files.certificate, out.files.key); !written)
     return written.error();

@@ -28,6 +28,8 @@ expect_contains "log: the plain listener's curl line" "curl -g 'http://[::1]:$PL
 expect_contains "log: the CA is new" "made the local CA $CA: no client trusts it yet" "$LOG"
 expect_contains "log: the certificate names both literals" \
   "issued $STATE/server.pem for ::1, 127.0.0.1" "$LOG"
+expect_contains "log: and localhost, beside loopback literals" \
+  "and localhost, signed by the local CA" "$LOG"
 expect_contains "log: Debian's trust store" "/usr/local/share/ca-certificates/" "$LOG"
 expect_contains "log: RHEL's trust store" "/etc/pki/ca-trust/source/anchors/" "$LOG"
 expect_eq "the CA key is the owner's alone" "600" "$(stat -c %a "$STATE/ca.key")"
@@ -55,6 +57,10 @@ PY
   )
   expect_eq "Python ssl on $host" "200 hello, world TLSv1.3 None" "$GOT"
 done
+# On this machine a client may as well type localhost: the certificate names it (curl's
+# refusal before: "no alternative certificate subject name matches target host name").
+expect_eq "curl --cacert https://localhost:$TLS/ verifies" "hello, world" \
+  "$(curl -sS --cacert "$CA" "https://localhost:$TLS/hello.txt" 2>&1)"
 
 # openssl s_client: the protocol versions, ALPN, no compression, renegotiation refused,
 # session resumption.

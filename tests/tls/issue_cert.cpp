@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   const auto server = dualhttpd::issue_server_certificate(
-      *ca, std::vector<std::string>(argv + 3, argv + argc), argv[2]);
+      *ca, std::vector<std::string>(argv + 3, argv + argc), {argv[2]});
   if (!server) {
     std::fprintf(stderr, "%s", dualhttpd::format_diagnostic(server.error()).c_str());
     return 1;

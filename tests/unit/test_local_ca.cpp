@@ -50,7 +50,7 @@ TEST_CASE(
   REQUIRE(ca.has_value());
   CHECK(ca->certificate.starts_with("-----BEGIN CERTIFICATE-----"));
   CHECK(ca->key.starts_with("-----BEGIN PRIVATE KEY-----"));
-  const auto server = issue_server_certificate(*ca, {"2001:db8:21c::24", "192.0.2.24"}, "guest");
+  const auto server = issue_server_certificate(*ca, {"2001:db8:21c::24", "192.0.2.24"}, {"guest"});
   REQUIRE(server.has_value());
   CHECK(verify(*ca, *server, "2001:db8:21c::24") == X509_V_OK);
   CHECK(verify(*ca, *server, "2001:0db8:021c:0000::24") == X509_V_OK);  // the same address
@@ -64,7 +64,7 @@ TEST_CASE(
   CHECK(verify(*other, *server, "2001:db8:21c::24") != X509_V_OK);
   // The CA cannot pose as a server, nor the server as a CA.
   CHECK(verify(*ca, *ca, "") != X509_V_OK);
-  const auto below = issue_server_certificate(*server, {"192.0.2.25"}, "");
+  const auto below = issue_server_certificate(*server, {"192.0.2.25"}, {});
   REQUIRE(below.has_value());
   CHECK(verify(*ca, *below, "192.0.2.25") != X509_V_OK);
 }
@@ -73,7 +73,7 @@ TEST_CASE("what a certificate names, read back") {
   const auto ca = make_local_ca("guest");
   REQUIRE(ca.has_value());
   const auto server =
-      issue_server_certificate(*ca, {"2001:0db8:21c:0::24", "192.0.2.24"}, "guest.example");
+      issue_server_certificate(*ca, {"2001:0db8:21c:0::24", "192.0.2.24"}, {"guest.example"});
   REQUIRE(server.has_value());
   const auto names = certificate_names(server->certificate);
   REQUIRE(names.has_value());
@@ -90,7 +90,7 @@ TEST_CASE("a literal a certificate cannot hold is refused in words") {
   REQUIRE(ca.has_value());
   for (const std::string literal : {"fe80::1%eth0", "[2001:db8::1]", "192.0.2.1:443", "guest"}) {
     CAPTURE(literal);
-    const auto refused = issue_server_certificate(*ca, {literal}, "");
+    const auto refused = issue_server_certificate(*ca, {literal}, {});
     REQUIRE_FALSE(refused.has_value());
     CHECK(refused.error().subject.find(literal) != std::string::npos);
     CHECK(refused.error().cause.find("no zone") != std::string::npos);

@@ -44,7 +44,7 @@ struct TempDir {
 PemPair issued(const std::vector<std::string>& literals) {
   const auto ca = make_local_ca("test");
   REQUIRE(ca.has_value());
-  const auto server = issue_server_certificate(*ca, literals, "test");
+  const auto server = issue_server_certificate(*ca, literals, {"test"});
   REQUIRE(server.has_value());
   return *server;
 }
@@ -214,4 +214,36 @@ TEST_CASE("the local CA is made once; the server certificate follows the listene
   REQUIRE(loaded.has_value());
   CHECK(loaded->names().covers_ip("2001:db8::25"));
   CHECK_FALSE(loaded->names().covers_ip("2001:db8::24"));
+}
+
+TEST_CASE("beside a loopback literal the certificate names localhost; an older one is replaced") {
+  using Names = std::vector<std::string>;
+  CHECK(server_dns_names({"2001:db8::24", "192.0.2.24"}, "guest") == Names{"guest"});
+  CHECK(server_dns_names({"2001:db8::24", "::1"}, "guest") == Names{"guest", "localhost"});
+  CHECK(server_dns_names({"127.0.0.2"}, "") == Names{"localhost"});
+  CHECK(server_dns_names({"::1"}, "localhost") == Names{"localhost"});
+  CHECK(server_dns_names({}, "").empty());
+
+  TempDir dir;
+  const auto state = (dir.path / "state").string();
+  const auto first = local_certificate(state, {"::1", "127.0.0.1"}, "guest");
+  REQUIRE(first.has_value());
+  CHECK(first->dns_names == Names{"guest", "localhost"});
+  const auto loaded = TlsServerContext::load(first->files, open_here);
+  REQUIRE(loaded.has_value());
+  CHECK(loaded->names().dns_names == Names{"guest", "localhost"});
+
+  // A server certificate kept from a version that named the host only is issued again.
+  const PemPair ca{read_file_text(first->ca_file).value(),
+                   read_file_text((dir.path / "state" / "ca.key").string()).value()};
+  const auto older = issue_server_certificate(ca, {"::1", "127.0.0.1"}, {"guest"});
+  REQUIRE(older.has_value());
+  std::ofstream(first->files.certificate) << older->certificate;
+  std::ofstream(first->files.key) << older->key;
+  const auto again = local_certificate(state, {"::1", "127.0.0.1"}, "guest");
+  REQUIRE(again.has_value());
+  CHECK_FALSE(again->made_ca);
+  CHECK(again->issued);
+  CHECK(TlsServerContext::load(again->files, open_here)->names().dns_names ==
+        Names{"guest", "localhost"});
 }

@@ -1,7 +1,8 @@
 // Certificates that name the address: a small certificate authority of this machine's own,
 // and server certificates it signs whose subjectAltName holds every listener's IP literal
-// (IPv6 and IPv4) and the host name. A client given the CA (curl --cacert ca.pem) then
-// verifies https://[2001:db8:21c::24]/ on the first try. ECDSA P-256, with OpenSSL 3.
+// (IPv6 and IPv4) and DNS names: the host name, and localhost beside a loopback literal. A client
+// given the CA (curl --cacert ca.pem) then verifies https://[2001:db8:21c::24]/ on the first try.
+// ECDSA P-256, with OpenSSL 3.
 #pragma once
 
 #include <string>
@@ -26,11 +27,11 @@ struct PemPair {
 Result<PemPair> make_local_ca(const std::string& host_name);
 
 // A server certificate signed by `ca` for `ip_literals` (IPv6 or IPv4 literals, without
-// brackets or zones: an iPAddress entry has no room for a zone) and `host_name`, for TLS
-// servers only, valid 397 days (what browsers accept of any CA).
+// brackets or zones: an iPAddress entry has no room for a zone) and `dns_names` (the first
+// is its common name), for TLS servers only, valid 397 days (what browsers accept of any CA).
 Result<PemPair> issue_server_certificate(const PemPair& ca,
                                          const std::vector<std::string>& ip_literals,
-                                         const std::string& host_name);
+                                         const std::vector<std::string>& dns_names);
 
 // What the certificate in `pem` (the first one, if it holds a chain) names.
 Result<CertificateNames> certificate_names(const std::string& pem);
