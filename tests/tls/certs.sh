@@ -2,8 +2,8 @@
 # The local CA's certificates given to what we did not write: Debian's openssl s_server serves
 # with them on loopback, and curl --cacert, Python's ssl and openssl verify check them, over an
 # IPv6 literal and an IPv4 one. A certificate made for another address must be refused with
-# curl's own words for it, and so must a certificate out of its dates; dualhttpd probe must
-# explain each in words, with a fix.
+# curl's own words for it (and Python's, and wget's with GnuTLS), and so must a certificate
+# out of its dates; dualhttpd probe must explain each in words, with a fix.
 #   DUALHTTPD=BIN certs.sh ISSUE_CERT
 ISSUE=$1
 # The end-to-end helpers: WORK, servers ended by PID, pass/fail/finish, free_port. The servers
@@ -69,6 +69,9 @@ refuses "curl: a certificate made for another address" "no alternative certifica
   curl -sS -g --cacert "$WORK/other/ca.pem" -o /dev/null "https://[::1]:$PORT/"
 refuses "Python ssl: a certificate made for another address" "IP address mismatch" \
   python_get "$WORK/other/ca.pem" ::1 "$PORT"
+refuses "wget (GnuTLS): a certificate made for another address" \
+  "The certificate's owner does not match hostname ‘::1’" \
+  wget -nv -O /dev/null --ca-certificate="$WORK/other/ca.pem" "https://[::1]:$PORT/"
 OUT=$("$DUALHTTPD" probe --cacert "$WORK/other/ca.pem" "https://[::1]:$PORT/" 2>&1 || true)
 expect_contains "probe: the address the certificate does not name, with curl's words" \
   "does not name ::1 (it names IP:2001:db8:21c::99, DNS:localhost): curl says" "$OUT"
