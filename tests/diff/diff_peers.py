@@ -23,13 +23,10 @@ from diff_cases import CASES, Case
 from diff_http import Exchange, exchange
 from peers import PEERS, REQUIRED
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from test_ports import free_port  # noqa: E402 (reserved: no test beside this one takes it)
+
 OURS = "dualhttpd"
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def make_docroot(base):

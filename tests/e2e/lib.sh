@@ -4,6 +4,7 @@
 set -euo pipefail
 
 : "${DUALHTTPD:?set DUALHTTPD to the dualhttpd binary}"
+TEST_PORTS=$(cd "$(dirname "${BASH_SOURCE[0]}")/../common" && pwd)/test_ports.py
 WORK=$(mktemp -d /tmp/dualhttpd-test.XXXXXX)
 # Searchable by others, as a docroot's parent usually is: a server started as root serves as
 # nobody, and reaches the notification socket and its docroot through here.
@@ -18,6 +19,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   for ns in "${NETNS[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+  python3 "$TEST_PORTS" --release "$$" || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -84,18 +86,10 @@ text_when() {
   cat "$1" 2>/dev/null || true
 }
 
-# A port nobody listens on, from a range away from the usual ephemeral ports.
+# A loopback port free on 127.0.0.1 and [::1], reserved for this test until it exits, so
+# that the test CTest runs beside it cannot take it too (tests/common/test_ports.py).
 free_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 20000))
-    if [ -z "$(ss -Htan "sport = :$port" 2>/dev/null)" ]; then
-      echo "$port"
-      return
-    fi
-  done
-  echo "no free port found" >&2
-  return 1
+  python3 "$TEST_PORTS" "$$"
 }
 
 # The fixture docroot: files of several types, a directory with and without an index,

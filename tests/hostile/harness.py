@@ -7,8 +7,12 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from test_ports import free_port  # noqa: E402 (a reserved port, for the cases too)
 
 BINARY = os.environ.get("DUALHTTPD", "")
 # Under a sanitizer, freed memory stays in quarantine: resident memory says nothing then.
@@ -32,12 +36,6 @@ class Checks:
 
     def contains(self, what, needle, haystack):
         return self.that(what, needle in haystack, f"{needle!r} not in {haystack[:600]!r}")
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Workdir:

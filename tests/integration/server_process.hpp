@@ -11,10 +11,10 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -56,6 +56,7 @@ class ServerProcess {
     ::waitpid(pid_, &status, 0);
     std::error_code ec;
     std::filesystem::remove_all(root_, ec);
+    release_ports();
   }
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -69,24 +70,32 @@ class ServerProcess {
     std::ofstream(root_ / name) << text;
   }
 
-  static bool bindable(net::io_context& io, const tcp::endpoint& ep) {
-    tcp::acceptor a(io);
-    boost::system::error_code ec;
-    a.open(ep.protocol(), ec);
-    if (!ec) a.bind(ep, ec);
-    return !ec;
+  // A port reserved for this process until it ends, by tests/common/test_ports.py (its path
+  // in $DUALHTTPD_TEST_PORTS): no test CTest runs beside this one takes it too.
+  static unsigned short free_port() {
+    const char* script = std::getenv("DUALHTTPD_TEST_PORTS");
+    if (!script) throw std::runtime_error("set DUALHTTPD_TEST_PORTS to tests/common/test_ports.py");
+    const auto command = python_command(script, std::to_string(::getpid()));
+    FILE* out = ::popen(command.c_str(), "r");
+    if (!out) throw std::runtime_error("cannot run " + command);
+    unsigned port = 0;
+    const bool read = std::fscanf(out, "%u", &port) == 1;
+    if (::pclose(out) != 0 || !read || port == 0 || port > 65535)
+      throw std::runtime_error(command + " gave no port");
+    return static_cast<unsigned short>(port);
   }
 
-  static unsigned short free_port() {
-    net::io_context io;
-    std::mt19937 rng(static_cast<unsigned>(::getpid()));
-    for (int i = 0; i < 200; ++i) {
-      const auto port = static_cast<unsigned short>(40000 + rng() % 10000);
-      if (bindable(io, {net::ip::make_address("::1"), port}) &&
-          bindable(io, {net::ip::make_address("127.0.0.1"), port}))
-        return port;
+  static void release_ports() {
+    const char* script = std::getenv("DUALHTTPD_TEST_PORTS");
+    if (!script) return;
+    const auto command = python_command(script, "--release " + std::to_string(::getpid()));
+    if (std::system(command.c_str()) != 0) {
+      // Left behind, a reservation is taken over once this process has ended.
     }
-    throw std::runtime_error("no free port");
+  }
+
+  static std::string python_command(const std::string& script, const std::string& args) {
+    return "python3 '" + script + "' " + args;
   }
 
   void wait_until_ready() {
