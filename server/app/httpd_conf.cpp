@@ -14,7 +14,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "dualhttpd/base/diagnostic.hpp"
 #include "dualhttpd/base/file_text.hpp"
+#include "dualhttpd/files/target_path.hpp"
 
 namespace dualhttpd {
 
@@ -324,6 +326,61 @@ void translate_tls_files(const HttpdConf& conf, const std::vector<std::string>& 
           fmt::join(v.section.args, " ")));
 }
 
+// Names httpd runs rather than sends (mod_php, mod_cgi, mod_include): sent as files, they
+// would show their source, not their output.
+bool names_a_script(const std::string& name) {
+  const auto dot = name.rfind('.');
+  if (dot == std::string::npos) return false;
+  const auto extension = name.substr(dot + 1);
+  for (const char* script :
+       {"php", "phtml", "cgi", "pl", "py", "rb", "asp", "aspx", "jsp", "shtml"})
+    if (iequals(extension, script)) return true;
+  return false;
+}
+
+// DirectoryIndex NAME...: the names dualhttpd can serve as they are, as --index.
+void translate_directory_index(const HttpdDirective& d, HttpdTranslation& t) {
+  const auto written = fmt::format("{}: DirectoryIndex {} -> ", d.where(), fmt::join(d.args, " "));
+  if (d.args.size() == 1 && iequals(d.args.front(), "disabled")) {
+    t.lines.push_back(written +
+                      "not taken: dualhttpd answers a directory with its index.html when it has "
+                      "one (--index names others)");
+    return;
+  }
+  std::vector<std::string> kept, scripts, paths;
+  for (const auto& name : d.args) {
+    if (!index_name_problem(name).empty())
+      paths.push_back(name);
+    else if (names_a_script(name))
+      scripts.push_back(name);
+    else
+      kept.push_back(name);
+  }
+  std::string line = written;
+  if (kept.empty()) {
+    line += "not taken: dualhttpd serves index.html for a directory";
+  } else if (kept.size() == 1 && kept.front() == default_index_name && scripts.empty() &&
+             paths.empty()) {
+    line += "the same: dualhttpd serves index.html for a directory";
+  } else {
+    for (const auto& name : kept)
+      line += (&name == &kept.front() ? "--index " : " --index ") + name;
+  }
+  const auto left_out = [](const std::vector<std::string>& names) {
+    return fmt::format("{} {} left out", word_list(names, "and"), names.size() == 1 ? "is" : "are");
+  };
+  if (!scripts.empty())
+    line += fmt::format(
+        " ({}: dualhttpd sends a file as it is, so a script would show its "
+        "source, not its output)",
+        left_out(scripts));
+  if (!paths.empty())
+    line +=
+        fmt::format(" ({}: an index is a file name in the directory asked for)", left_out(paths));
+  if (!kept.empty()) t.index = kept;
+  t.lines.push_back(line);
+}
+
 }  // namespace
 
 std::string HttpdDirective::where() const {
@@ -394,20 +451,13 @@ HttpdTranslation translate_httpd_conf(const HttpdConf& conf) {
         v.document_root->where(), v.document_root->args.empty() ? "" : v.document_root->args[0],
         fmt::join(v.section.args, " ")));
   }
-  if (conf.directory_index) {
-    const auto& names = conf.directory_index->args;
-    const bool plain = names.size() == 1 && names.front() == "index.html";
-    t.lines.push_back(fmt::format(
-        "{}: DirectoryIndex {} -> {}", conf.directory_index->where(), fmt::join(names, " "),
-        plain ? "the same: dualhttpd serves index.html for a directory"
-              : "dualhttpd serves index.html for a directory, and no other name"));
-  }
+  if (conf.directory_index) translate_directory_index(*conf.directory_index, t);
   if (const auto* options = options_for(conf, t.root)) {
     t.autoindex = has_indexes(*options);
     t.lines.push_back(
         fmt::format("{}: Options {} -> {}", options->where(), fmt::join(options->args, " "),
-                    t.autoindex ? "--autoindex (directories without index.html are listed)"
-                                : "no --autoindex (directories without index.html get 403)"));
+                    t.autoindex ? "--autoindex (directories without an index are listed)"
+                                : "no --autoindex (directories without an index get 403)"));
   }
   return t;
 }

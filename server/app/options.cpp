@@ -13,6 +13,7 @@
 #include "dualhttpd/app/httpd_conf.hpp"
 #include "dualhttpd/base/diagnostic.hpp"
 #include "dualhttpd/base/exit_codes.hpp"
+#include "dualhttpd/files/target_path.hpp"
 #include "dualhttpd/listen/listener_plan.hpp"
 
 namespace dualhttpd {
@@ -96,6 +97,7 @@ bool apply_httpd_conf(const CLI::App& app, Options& o) {
   }
   if (!t.root.empty() && app.count("--root") == 0) o.root = t.root;
   if (app.count("--autoindex") == 0) o.autoindex = t.autoindex;
+  if (app.count("--index") == 0 && t.index) o.index = *t.index;
   if (!t.tls_cert.empty() && app.count("--tls-cert") == 0 && app.count("--tls-key") == 0 &&
       !o.tls_self_signed) {
     o.tls_cert = t.tls_cert;
@@ -106,6 +108,8 @@ bool apply_httpd_conf(const CLI::App& app, Options& o) {
   std::string command = "dualhttpd";
   if (!o.root.empty()) command += " --root " + o.root;
   for (const auto& spec : o.listen) command += " --listen '" + working_spec(spec) + "'";
+  if (o.index != Options{}.index)
+    for (const auto& name : o.index) command += " --index " + name;
   if (o.autoindex) command += " --autoindex";
   if (!o.tls_cert.empty()) command += " --tls-cert " + o.tls_cert + " --tls-key " + o.tls_key;
   if (o.tls_self_signed) command += " --tls-self-signed";
@@ -218,8 +222,13 @@ ParsedOptions parse_options(int argc, char** argv) {
       ->type_name("DIR");
   add("--threads", o.threads, "worker threads (default: one per hardware thread)")
       ->check(CLI::Range(1u, 1024u));
+  add("--index", o.index,
+      "file a directory's URL is answered with, the first that exists of those given; repeat "
+      "for more (httpd's DirectoryIndex; default: index.html)")
+      ->type_name("NAME")
+      ->allow_extra_args(false);
   add("--autoindex", o.autoindex,
-      "list directories that have no index.html (httpd's Options Indexes); else 403");
+      "list directories that have no index (httpd's Options Indexes); else 403");
   add("--ipv4-mapped", o.ipv4_mapped,
       "let [::]:PORT also accept IPv4 clients as ::ffff:a.b.c.d (IPV6_V6ONLY off)");
   add("--bind-wait", o.bind_wait,
@@ -337,6 +346,20 @@ ParsedOptions parse_options(int argc, char** argv) {
     o.listen = default_listen();
     o.listen_defaulted = true;
   }
+  // Written on the command line or in the configuration file (httpd's names are sorted out
+  // when they are translated); the fix as it is written there.
+  const bool index_in_file = app.count("--index") == 0;
+  for (const auto& name : o.index)
+    if (const auto why = index_name_problem(name); !why.empty()) {
+      const auto base = name.substr(name.rfind('/') + 1);
+      const auto written = [&](const std::string& n) {
+        return index_in_file ? fmt::format("index \"{}\"", n) : "--index " + n;
+      };
+      fmt::print(stderr, "dualhttpd: {}{}: {}{}\n",
+                 index_in_file ? fmt::format("{}: ", o.config) : std::string(), written(name), why,
+                 index_name_problem(base).empty() ? "; write " + written(base) : "");
+      out.exit_code = exit_usage;
+    }
   if (o.health_path != "off" && (o.health_path.empty() || o.health_path.front() != '/')) {
     fmt::print(stderr, "dualhttpd: --health-path {}: a path starts with '/' (or use off)\n",
                o.health_path);

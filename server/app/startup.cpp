@@ -147,6 +147,27 @@ std::string health_shadow_warning(const Options& o, const Setup& setup) {
       false);
 }
 
+// GET / with no index to answer it and no listing: 403, the first thing a smoke test meets.
+// Only a name that is not there counts as missing (one that cannot be opened is warned of
+// by docroot_access_warning).
+std::string missing_index_warning(const Options& o, const Setup& setup) {
+  if (o.autoindex || !setup.root.fd) return {};
+  for (const auto& name : o.index) {
+    const int fd = open_beneath(setup.root, name);
+    if (fd >= 0) ::close(fd);
+    if (fd != -ENOENT) return {};
+  }
+  return format_diagnostic(
+      {fmt::format("GET / will be answered 403: the docroot {} has no {}, and directories are "
+                   "not listed",
+                   setup.root_path, word_list(o.index, "or")),
+       "",
+       fmt::format("put {} in {}, name the page it has with --index NAME, or list it with "
+                   "--autoindex",
+                   o.index.front(), setup.root_path)},
+      false);
+}
+
 // Started as root: the helper that opens the logs and the docroot again later keeps root,
 // the server gives it up. The docroot is the helper's only when the user served as could not
 // open its path (a parent directory closed to it); with no log file either, there is no
@@ -194,10 +215,11 @@ int serve(const Options& o, OpenListeners opened, Setup setup, TlsSetup& tls,
     spdlog::critical("{}", format_diagnostic(served_as.error(), false));
     return exit_runtime_error;
   }
-  if (auto warning = health_shadow_warning(o, setup); !warning.empty()) spdlog::warn("{}", warning);
+  for (const auto& warning : {health_shadow_warning(o, setup), missing_index_warning(o, setup)})
+    if (!warning.empty()) spdlog::warn("{}", warning);
   const auto root_path = setup.root_path;
   const auto docroot = std::make_shared<DocrootWatch>(root_path, std::move(setup.root));
-  const StaticHandler handler(docroot, setup.mime, o.autoindex);
+  const StaticHandler handler(docroot, setup.mime, o.autoindex, o.index);
   SessionRegistry registry;
   const auto limits = limits_of(o);
   const HealthEndpoint health(o.health_path);
@@ -238,8 +260,8 @@ void print_setup(const Options& o, const Setup& setup) {
   for (const auto& [what, target] :
        {std::pair{"access log", o.access_log}, {"error log", o.error_log}})
     if (names_a_file(target)) fmt::print("ok: {} {}\n", what, target);
-  if (auto warning = health_shadow_warning(o, setup); !warning.empty())
-    fmt::print("warning: {}\n", warning);
+  for (const auto& warning : {health_shadow_warning(o, setup), missing_index_warning(o, setup)})
+    if (!warning.empty()) fmt::print("warning: {}\n", warning);
   if (setup.mime_warning.empty())
     fmt::print("ok: media types {}\n", o.mime_types);
   else

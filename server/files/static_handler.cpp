@@ -103,10 +103,12 @@ std::string make_boundary() {
 }  // namespace
 
 StaticHandler::StaticHandler(std::shared_ptr<DocrootWatch> docroot,
-                             std::shared_ptr<const MimeTypes> mime, bool autoindex)
+                             std::shared_ptr<const MimeTypes> mime, bool autoindex,
+                             std::vector<std::string> index_names)
     : docroot_(std::move(docroot)),
       mime_(std::move(mime)),
       boundary_(make_boundary()),
+      index_names_(std::move(index_names)),
       autoindex_(autoindex) {}
 
 namespace {
@@ -153,10 +155,10 @@ Reply StaticHandler::redirect_to_https(const http::request_header<>& request, st
 Reply StaticHandler::serve_path(const http::request_header<>& request, const MappedTarget& target,
                                 FileState& state) const {
   const auto& relative = target.relative;
-  const bool trailing_slash = target.trailing_slash;
   const auto now = FileCache::Clock::now();
   const auto& root = state.docroot.current(now);
-  if (!trailing_slash && request[http::field::range].empty()) {
+  if (target.trailing_slash) return serve_directory(request, relative, state, root, now);
+  if (request[http::field::range].empty()) {
     if (const auto* hit = state.cache.find(root, relative, *mime_, now))
       return serve_cached(request, *hit);
   }
@@ -165,32 +167,55 @@ Reply StaticHandler::serve_path(const http::request_header<>& request, const Map
   UniqueFd file(fd);
   struct stat st {};
   if (::fstat(file.get(), &st) != 0) return error_reply(status_for_errno(errno));
-  if (S_ISREG(st.st_mode)) {
-    if (trailing_slash) return error_reply(http::status::not_found);
-    return serve_file(request, std::move(file), st, relative);
-  }
+  if (S_ISREG(st.st_mode)) return serve_file(request, std::move(file), st, relative);
   if (!S_ISDIR(st.st_mode)) return error_reply(http::status::forbidden);
-  if (!trailing_slash) {
-    // Path only: rebuilding the URL from Host would mangle IPv6 literals and zones. Built
-    // from the normalised path, never from the target as sent: "//evil.example/../sub" must
-    // not send a browser to evil.example.
-    auto reply = error_reply(http::status::moved_permanently, "The document has moved.");
-    reply.set("Location",
-              directory_url(relative) + (target.query.empty() ? "" : "?" + target.query));
-    return reply;
+  // Path only: rebuilding the URL from Host would mangle IPv6 literals and zones. Built from
+  // the normalised path, never from the target as sent: "//evil.example/../sub" must not
+  // send a browser to evil.example.
+  auto reply = error_reply(http::status::moved_permanently, "The document has moved.");
+  reply.set("Location", directory_url(relative) + (target.query.empty() ? "" : "?" + target.query));
+  return reply;
+}
+
+Reply StaticHandler::serve_directory(const http::request_header<>& request,
+                                     const std::string& relative, FileState& state,
+                                     const DocrootDir& root,
+                                     FileCache::Clock::time_point now) const {
+  const bool ranged = !request[http::field::range].empty();
+  // The first index name that exists, as httpd's DirectoryIndex. Its page is the one most
+  // asked for (GET /): it comes from the cache too, under its own name, so "/" and
+  // "/index.html" share one entry.
+  for (const auto& name : index_names_) {
+    std::string index = relative;
+    if (!index.empty()) index += '/';
+    index += name;
+    if (!ranged) {
+      if (const auto* hit = state.cache.find(root, index, *mime_, now))
+        return serve_cached(request, *hit);
+    }
+    const int index_fd = open_beneath(root, index);
+    if (index_fd < 0) {
+      // Not there (or `relative` is no directory: ENOTDIR): the next name.
+      const auto status = status_for_errno(-index_fd);
+      if (status != http::status::not_found) return error_reply(status);
+      continue;
+    }
+    UniqueFd index_file(index_fd);
+    struct stat st {};
+    if (::fstat(index_file.get(), &st) != 0 || !S_ISREG(st.st_mode))
+      return error_reply(http::status::forbidden);
+    return serve_file(request, std::move(index_file), st, index);
   }
-  const auto index = relative.empty() ? std::string("index.html") : relative + "/index.html";
-  const int index_fd = open_beneath(root, index);
-  if (index_fd < 0) {
-    const auto status = status_for_errno(-index_fd);
-    if (status != http::status::not_found) return error_reply(status);
-    // No index: a listing with --autoindex, else 403, as httpd with and without Indexes.
-    return autoindex_ ? listing(root, relative) : error_reply(http::status::forbidden);
-  }
-  UniqueFd index_file(index_fd);
-  if (::fstat(index_file.get(), &st) != 0 || !S_ISREG(st.st_mode))
-    return error_reply(http::status::forbidden);
-  return serve_file(request, std::move(index_file), st, index);
+  // No index: is it a directory at all? A file asked for with a slash is not found.
+  const int fd = open_beneath(root, relative);
+  if (fd < 0) return error_reply(status_for_errno(-fd));
+  UniqueFd dir(fd);
+  struct stat st {};
+  if (::fstat(dir.get(), &st) != 0) return error_reply(status_for_errno(errno));
+  if (S_ISREG(st.st_mode)) return error_reply(http::status::not_found);
+  if (!S_ISDIR(st.st_mode)) return error_reply(http::status::forbidden);
+  // A listing with --autoindex, else 403, as httpd with and without Indexes.
+  return autoindex_ ? listing(root, relative) : error_reply(http::status::forbidden);
 }
 
 Reply StaticHandler::listing(const DocrootDir& root, const std::string& relative) const {

@@ -116,4 +116,12 @@ MappedTarget map_target(std::string_view target) {
   return m;
 }
 
+std::string index_name_problem(std::string_view name) {
+  if (name.empty()) return "an index name cannot be empty";
+  if (name.find('/') != std::string_view::npos)
+    return "an index is a file name, looked up in the directory asked for: it has no '/'";
+  if (name.front() == '.') return "a name starting with '.' is never served (dotfiles are hidden)";
+  return {};
+}
+
 }  // namespace dualhttpd

@@ -138,6 +138,8 @@ CASES = [
     Case("directory without slash, query kept", req("/dir?x=1")),
     Case("directory with slash", req("/dir/")),
     Case("directory index by name", req("/dir/index.html")),
+    Case("index.htm, a later index name", req("/old/")),
+    Case("index.html before index.htm", req("/both/")),
     Case("file in a directory", req("/dir/inner.txt")),
     Case("file with a trailing slash", req("/a.txt/")),
     Case("listing (Indexes / --autoindex)", req("/listing/"), check=LISTING),

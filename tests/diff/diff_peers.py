@@ -54,6 +54,9 @@ def make_docroot(base):
         "\u00fcber-caf\u00e9.txt".encode(): b"UTF-8 name\n",
         "dir/index.html": b"<p>dir index</p>\n",
         "dir/inner.txt": b"inner\n",
+        "old/index.htm": b"<p>an index.htm</p>\n",
+        "both/index.htm": b"<p>both: index.htm</p>\n",
+        "both/index.html": b"<p>both: index.html</p>\n",
         "listing/one.txt": b"1\n",
         "listing/two words.html": b"<p>2</p>\n",
         "listing/<b>&.txt": b"markup in the name\n",
@@ -102,8 +105,10 @@ class Servers:
                 self.start(configure(base, root, port, indexes), base, f"{name}-{port}")
                 self.ports[(name, indexes)] = port
             port = free_port()
+            # The index names --from-httpd-conf takes from Debian's DirectoryIndex (peers.py).
             args = [binary, "--root", root, "--listen", f"127.0.0.1:{port}",
-                    "--access-log", "off", "--threads", "2"]
+                    "--access-log", "off", "--threads", "2", "--index", "index.html",
+                    "--index", "index.xhtml", "--index", "index.htm"]
             self.start(args + (["--autoindex"] if indexes else []), base, f"ours-{port}")
             self.ports[(OURS, indexes)] = port
         for port in self.ports.values():

@@ -40,7 +40,7 @@ DocumentRoot "{root}"
     AllowOverride None
     Require all granted
 </Directory>
-DirectoryIndex index.html
+DirectoryIndex index.html index.cgi index.pl index.php index.xhtml index.htm
 <Files ".ht*">
     Require all denied
 </Files>

@@ -73,6 +73,12 @@ bad_config "value not among the choices" 'log_level = "loud"' \
   "$WORK/bad.toml:1: cannot use key 'log_level'" "loud"
 bad_config "broken TOML" 'listen = ["[::1]:80"' "$WORK/bad.toml:1:" "this is not valid TOML"
 bad_config "a section" $'[server]\nroot = "/srv"' "has no sections"
+bad_config "an index that is a path" 'index = ["index.html", "/srv/index.htm"]' \
+  "$WORK/bad.toml: index \"/srv/index.htm\": an index is a file name, looked up in the directory asked for: it has no '/'; write index \"index.htm\""
+run_capture --index .index.html --check
+expect_eq "a dotfile as --index: exit 2" "2" "$STATUS"
+expect_contains "a dotfile as --index, and why not" \
+  "dualhttpd: --index .index.html: a name starting with '.' is never served (dotfiles are hidden)" "$ERR"
 run_capture --config "$WORK/missing.toml" --check
 expect_eq "a missing file: exit 2" "2" "$STATUS"
 expect_contains "a missing file is named" \
@@ -124,8 +130,8 @@ EOF2
     "httpd.conf:3: Listen [fe80::a00:27ff:fe51:575]:80 -> --listen '[fe80::a00:27ff:fe51:575]:80'" "$OUT"
   expect_contains "the included Listen" "conf.d/local.conf:1: Listen [::1]:$P2" "$OUT"
   expect_contains "DocumentRoot" "DocumentRoot \"$ROOT\" -> --root $ROOT" "$OUT"
-  expect_contains "DirectoryIndex with a name dualhttpd does not serve" \
-    "DirectoryIndex index.html index.php -> dualhttpd serves index.html for a directory, and no other name" "$OUT"
+  expect_contains "DirectoryIndex without the script dualhttpd would send as its source" \
+    "DirectoryIndex index.html index.php -> --index index.html (index.php is left out: dualhttpd sends a file as it is, so a script would show its source, not its output)" "$OUT"
   expect_contains "Options Indexes" "Options Indexes FollowSymLinks -> --autoindex" "$OUT"
   expect_contains "the included listener checks out" "ok: [::1]:$P2" "$OUT"
   expect_contains "the link-local diagnosis names the interface" \
@@ -148,7 +154,10 @@ EOF2
   expect_contains "000-default's DocumentRoot, said to be a virtual host's" \
     "DocumentRoot \"/var/www/html\" -> --root /var/www/html (of <VirtualHost *:80>" "$OUT"
   expect_contains "Options of <Directory /var/www/>" "Options Indexes FollowSymLinks -> --autoindex" "$OUT"
-  expect_contains "the command line" "as a dualhttpd command line: dualhttpd --root /var/www/html --listen '80' --autoindex" "$OUT"
+  expect_contains "mod_dir's DirectoryIndex: the names that are files" \
+    "/etc/apache2/mods-enabled/dir.conf:1: DirectoryIndex index.html index.cgi index.pl index.php index.xhtml index.htm -> --index index.html --index index.xhtml --index index.htm (index.cgi, index.pl and index.php are left out" "$OUT"
+  expect_contains "the command line" \
+    "as a dualhttpd command line: dualhttpd --root /var/www/html --listen '80' --index index.html --index index.xhtml --index index.htm --autoindex" "$OUT"
   # The same tree with mod_ssl and the default-ssl site enabled (a2enmod ssl; a2ensite
   # default-ssl): its Listen 443 is TLS, and the certificate is default-ssl's snakeoil one,
   # which only the ssl-cert package makes: said so, with the file.

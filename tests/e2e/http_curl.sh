@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Static files over both families, asserted with curl as a user would run it.
 source "$(dirname "$0")/lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
 
 ROOT=$(make_docroot)
 PORT=$(free_port)
@@ -170,6 +171,15 @@ expect_not_contains "edited file has a new ETag" "$OLD_ETAG" "$(header ETag "$V6
 rm "$ROOT/edited.txt"
 sleep 1.1
 expect_eq "deleted file: 404 a second later" "404" "$(status "$V6/edited.txt")"
+# So is a directory's index.html, which GET /dir/ takes from memory too: asked for on one
+# keep-alive connection (one thread) before and a second after each change.
+mkdir "$ROOT/page"
+printf 'page one\n' >"$ROOT/page/index.html"
+PAGE=$ROOT/page/index.html
+GOT=$(python3 "$HERE/one_connection.py" ::1 "$PORT" get /page/ get /page/ \
+  write "$PAGE" "page two" wait get /page/ rm "$PAGE" wait get /page/)
+expect_eq "GET /page/: cached, edited, then its index.html deleted (403)" \
+  "200 page one, 200 page one, 200 page two, 403" "$GOT"
 
 # The access log: combined format, IPv6 clients without brackets.
 sleep 0.2
@@ -180,4 +190,24 @@ expect_contains "access log line" '"GET /hello.txt HTTP/1.1" 200 13 "-" "curl/' 
 
 stop_server "$SERVER_PID"
 expect_eq "SIGTERM exits 0" "0" "$STOP_STATUS"
+
+# --index, httpd's DirectoryIndex, from the configuration file: the first name that exists.
+# On one keep-alive connection, as the cache answers it: index.htm deleted, the next name
+# comes a second later; made again, it comes first again.
+mkdir -p "$ROOT/old" "$ROOT/plain"
+printf 'old style\n' >"$ROOT/old/index.htm"
+printf 'new style\n' >"$ROOT/old/index.html"
+printf 'plain\n' >"$ROOT/plain/index.html"
+printf 'index = ["index.htm", "index.html"]\n' >"$WORK/index.toml"
+start_server "$WORK/index.log" --config "$WORK/index.toml" --root "$ROOT" --access-log off \
+  --listen "[::1]:$PORT" --listen "127.0.0.1:$PORT" || { cat "$WORK/index.log"; exit 1; }
+expect_eq "--index index.htm first" "old style" "$(curl -sS "$V4/old/")"
+expect_eq "--index index.html where there is no index.htm" "plain" "$(curl -sS -g "$V6/plain/")"
+expect_eq "no index of either name: 403" "403" "$(status "$V4/empty/")"
+OLD=$ROOT/old/index.htm
+GOT=$(python3 "$HERE/one_connection.py" 127.0.0.1 "$PORT" get /old/ get /old/ \
+  rm "$OLD" wait get /old/ write "$OLD" "old again" wait get /old/)
+expect_eq "GET /old/ on one connection: index.htm, deleted, made again" \
+  "200 old style, 200 old style, 200 new style, 200 old again" "$GOT"
+stop_server "$SERVER_PID"
 finish

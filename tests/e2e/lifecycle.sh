@@ -23,6 +23,30 @@ run_capture --root "$WORK/missing" --check --listen "127.0.0.1:$(free_port)"
 expect_eq "missing docroot exits 2" "2" "$STATUS"
 expect_contains "missing docroot says so" "cannot serve $WORK/missing" "$ERR"
 expect_contains "missing docroot says why" "No such file or directory" "$ERR"
+# A docroot without an index and without --autoindex answers GET / with 403: said before a
+# client meets it, with what to do, in --check and at start.
+mkdir -p "$WORK/bare"
+printf 'not an index\n' >"$WORK/bare/notes.txt"
+P_BARE=$(free_port)
+run_capture --root "$WORK/bare" --check --listen "127.0.0.1:$P_BARE"
+expect_eq "a docroot without an index still checks out" "0" "$STATUS"
+expect_contains "--check: GET / will be 403, and why" \
+  "warning: GET / will be answered 403: the docroot $WORK/bare has no index.html, and directories are not listed" "$OUT"
+expect_contains "--check: what to do" \
+  "fix:   put index.html in $WORK/bare, name the page it has with --index NAME, or list it with --autoindex" "$OUT"
+start_server "$WORK/bare.log" --root "$WORK/bare" --index index.htm --index index.html \
+  --access-log off --listen "127.0.0.1:$P_BARE" || { cat "$WORK/bare.log"; exit 1; }
+expect_contains "at start, with every --index name" \
+  "GET / will be answered 403: the docroot $WORK/bare has no index.htm or index.html" "$(cat "$WORK/bare.log")"
+expect_eq "and so it is" "403" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_BARE/")"
+stop_server "$SERVER_PID"
+for quiet in "--autoindex" "--index notes.txt"; do
+  # shellcheck disable=SC2086 # two words, on purpose
+  run_capture --root "$WORK/bare" --check --listen "127.0.0.1:$P_BARE" $quiet
+  expect_not_contains "no warning with $quiet" "GET / will be answered 403" "$OUT"
+done
+expect_not_contains "none for a docroot with index.html" "GET / will be answered 403" \
+  "$("$DUALHTTPD" --root "$ROOT" --check --listen "127.0.0.1:$P_BARE")"
 
 echo "--- defaults: www/ of the checkout on [::1]:8080 and 127.0.0.1:8080"
 STATUS=0

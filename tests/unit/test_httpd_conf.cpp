@@ -59,6 +59,29 @@ TEST_CASE("continued lines, quotes, case and top-level Options") {
   CHECK(any_line(t, "no Listen line"));
 }
 
+TEST_CASE("DirectoryIndex: the names dualhttpd can send as they are, as --index") {
+  // Debian's mods-available/dir.conf.
+  auto t =
+      translate("DirectoryIndex index.html index.cgi index.pl index.php index.xhtml index.htm\n");
+  REQUIRE(t.index);
+  CHECK(*t.index == std::vector<std::string>{"index.html", "index.xhtml", "index.htm"});
+  CHECK(any_line(t,
+                 "httpd.conf:1: DirectoryIndex index.html index.cgi index.pl index.php "
+                 "index.xhtml index.htm -> --index index.html --index index.xhtml --index "
+                 "index.htm (index.cgi, index.pl and index.php are left out: dualhttpd sends a "
+                 "file as it is, so a script would show its source, not its output)"));
+  t = translate("DirectoryIndex /cgi-bin/index.pl INDEX.PHP\n");
+  CHECK(!t.index);
+  CHECK(any_line(t,
+                 "DirectoryIndex /cgi-bin/index.pl INDEX.PHP -> not taken: dualhttpd serves "
+                 "index.html for a directory (INDEX.PHP is left out: dualhttpd sends a file as it "
+                 "is, so a script would show its source, not its output) (/cgi-bin/index.pl is "
+                 "left out: an index is a file name in the directory asked for)"));
+  t = translate("DirectoryIndex disabled\n");
+  CHECK(!t.index);
+  CHECK(any_line(t, "DirectoryIndex disabled -> not taken"));
+}
+
 TEST_CASE("includes: optional ones may match nothing, plain ones may not") {
   CHECK_NOTHROW(translate("IncludeOptional conf.d/*.conf\n"));
   CHECK_THROWS_WITH_AS(translate("\nInclude /nonexistent/conf.d/*.conf\n"),

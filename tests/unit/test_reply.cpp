@@ -63,19 +63,27 @@ TEST_CASE("a file's answer is the same, line for line, from the cache and from t
   auto cached = site.handler.worker_state(true);
   auto opened = site.handler.worker_state(false);
   for (const auto method : {http::verb::get, http::verb::head}) {
-    for (const std::string target : {"/a.txt", "/dir/"}) {
+    for (const std::string target : {"/a.txt", "/dir/", "/dir/index.html", "/a.txt/", "/nope/"}) {
       CAPTURE(target);
       const auto from_cache = site.handler.handle(request(method, target), cached);
       const auto from_disk = site.handler.handle(request(method, target), opened);
-      if (method == http::verb::get) {
-        // A directory's index is opened for each request; a named small file is cached.
-        CHECK(std::holds_alternative<SharedBody>(from_cache.body) == (target == "/a.txt"));
+      if (method == http::verb::get && from_disk.status == http::status::ok) {
+        // A small file comes from memory, named or as its directory's index (GET /).
+        CHECK(std::holds_alternative<SharedBody>(from_cache.body));
         CHECK(std::holds_alternative<FileBody>(from_disk.body));
       }
       CHECK(head_of(from_cache) == head_of(from_disk));
       CHECK(bytes_of(from_cache) == bytes_of(from_disk));
     }
   }
+  // "/dir/" and "/dir/index.html" share one entry; the misses are not kept.
+  CHECK(cached.cache.entries() == 2);
+  auto ranged = request(http::verb::get, "/dir/");
+  ranged.set(http::field::range, "bytes=3-7");
+  const auto part = site.handler.handle(ranged, cached);
+  CHECK(part.status == http::status::partial_content);
+  CHECK(std::holds_alternative<FileBody>(part.body));  // a range is sent from the file
+  CHECK(head_of(part).find("Content-Range: bytes 3-7/13") != std::string::npos);
   const auto first = site.handler.handle(request(http::verb::get, "/a.txt"), cached);
   CHECK(head_of(first).starts_with(
       "HTTP/1.1 200 OK\r\nDate: Mon, 30 Nov 2026 12:00:00 GMT\r\nServer: dualhttpd/"));
@@ -89,6 +97,53 @@ TEST_CASE("a file's answer is the same, line for line, from the cache and from t
   CHECK(head_of(not_modified) == head_of(site.handler.handle(revalidate, opened)));
   CHECK(head_of(not_modified).find("Content-Length") == std::string::npos);
   fs::remove_all(site.root);
+}
+
+TEST_CASE("a directory is answered with the first index name that exists, as DirectoryIndex") {
+  char pattern[] = "/tmp/dualhttpd-index-XXXXXX";
+  REQUIRE(::mkdtemp(pattern) != nullptr);
+  const fs::path root = pattern;
+  for (const auto* dir : {"both", "htm", "none", "big"}) fs::create_directory(root / dir);
+  std::ofstream(root / "both" / "index.htm") << "both: htm\n";
+  std::ofstream(root / "both" / "index.html") << "both: html\n";
+  std::ofstream(root / "htm" / "index.htm") << "htm only\n";
+  std::ofstream(root / "index.xhtml") << "root: xhtml\n";
+  // Too big for the cache, so the cache has no answer for it: it still comes first.
+  std::ofstream(root / "big" / "index.htm") << std::string(2 * 1024 * 1024, 'x');
+  std::ofstream(root / "big" / "index.html") << "big: html\n";
+  DocrootDir dir;
+  REQUIRE(describe_docroot(UniqueFd(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)), dir));
+  const StaticHandler handler(std::make_shared<DocrootWatch>(root.string(), std::move(dir)),
+                              std::make_shared<MimeTypes>(), false,
+                              {"index.htm", "index.html", "index.xhtml"});
+  for (const bool cache : {true, false}) {
+    CAPTURE(cache);
+    auto state = handler.worker_state(cache);
+    for (int round = 0; round < 2; ++round) {  // the second from the cache
+      CHECK(bytes_of(handler.handle(request(http::verb::get, "/both/"), state)) == "both: htm\n");
+      CHECK(bytes_of(handler.handle(request(http::verb::get, "/htm/"), state)) == "htm only\n");
+      CHECK(bytes_of(handler.handle(request(http::verb::get, "/"), state)) == "root: xhtml\n");
+      const auto big = handler.handle(request(http::verb::get, "/big/"), state);
+      CHECK(big.content_length == 2u * 1024 * 1024);
+      CHECK(handler.handle(request(http::verb::get, "/none/"), state).status ==
+            http::status::forbidden);
+      CHECK(handler.handle(request(http::verb::get, "/missing/"), state).status ==
+            http::status::not_found);
+      CHECK(handler.handle(request(http::verb::get, "/index.xhtml/"), state).status ==
+            http::status::not_found);
+    }
+  }
+  fs::remove_all(root);
+}
+
+TEST_CASE("index names: a file of the directory asked for, never a path or a dotfile") {
+  CHECK(index_name_problem("index.htm").empty());
+  CHECK(index_name_problem("default.html").empty());
+  CHECK(index_name_problem("").find("empty") != std::string::npos);
+  CHECK(index_name_problem("/index.html").find("no '/'") != std::string::npos);
+  CHECK(index_name_problem("sub/index.html").find("no '/'") != std::string::npos);
+  CHECK(index_name_problem("..").find("'.'") != std::string::npos);
+  CHECK(index_name_problem(".index.html").find("dotfiles") != std::string::npos);
 }
 
 TEST_CASE("an error page says in words what its status means") {

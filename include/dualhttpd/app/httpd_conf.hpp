@@ -54,6 +54,7 @@ struct HttpdTranslation {
   std::vector<std::string> listen_origin;
   std::string root;  // empty: no DocumentRoot
   bool autoindex = false;
+  std::optional<std::vector<std::string>> index;  // from DirectoryIndex: the names to serve
   // For the TLS listeners: the certificate and key of the virtual host that listens on
   // their port (else the main server's); empty when none is named.
   std::string tls_cert;

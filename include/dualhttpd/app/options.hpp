@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dualhttpd/base/program_path.hpp"
+#include "dualhttpd/files/target_path.hpp"
 #include "dualhttpd/probe/probe.hpp"
 
 namespace dualhttpd {
@@ -25,7 +26,9 @@ struct Options {
   std::string from_httpd_conf;  // an httpd.conf to take Listen, DocumentRoot, ... from
   std::string config;  // the file read (--config FILE, else the default if it exists), or empty
   std::string config_note;  // why none was read, for the start-up log and --check
-  bool autoindex = false;   // list directories without index.html
+  bool autoindex = false;   // list directories without an index
+  // What a directory's URL is answered with: the first of these files that exists in it.
+  std::vector<std::string> index = {std::string(default_index_name)};
   std::string access_log = "-";
   std::string error_log = "-";
   std::string log_level = "info";

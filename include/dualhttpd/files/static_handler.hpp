@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "dualhttpd/files/docroot_watch.hpp"
 #include "dualhttpd/files/file_cache.hpp"
@@ -28,9 +29,12 @@ struct FileState {
 
 class StaticHandler {
  public:
-  // `autoindex`: list directories that have no index.html (else 403).
+  // `autoindex`: list directories that have no index (else 403). `index_names`: the file
+  // names a directory's URL is answered with, the first that exists (httpd's DirectoryIndex);
+  // each with no index_name_problem.
   StaticHandler(std::shared_ptr<DocrootWatch> docroot, std::shared_ptr<const MimeTypes> mime,
-                bool autoindex = false);
+                bool autoindex = false,
+                std::vector<std::string> index_names = {std::string(default_index_name)});
 
   // A worker's own state for this handler; `cache` false: every file is opened for its
   // request.
@@ -45,6 +49,9 @@ class StaticHandler {
  private:
   Reply serve_path(const http::request_header<>& request, const MappedTarget& target,
                    FileState& state) const;
+  Reply serve_directory(const http::request_header<>& request, const std::string& relative,
+                        FileState& state, const DocrootDir& root,
+                        FileCache::Clock::time_point now) const;
   Reply listing(const DocrootDir& root, const std::string& relative) const;
   Reply serve_file(const http::request_header<>& request, UniqueFd file, const struct stat& st,
                    const std::string& name) const;
@@ -53,6 +60,7 @@ class StaticHandler {
   std::shared_ptr<DocrootWatch> docroot_;
   std::shared_ptr<const MimeTypes> mime_;
   std::string boundary_;  // multipart/byteranges
+  std::vector<std::string> index_names_;
   bool autoindex_;
 };
 

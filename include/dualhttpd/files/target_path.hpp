@@ -24,4 +24,12 @@ struct MappedTarget {
 // Accepts origin-form ("/a/b?q") and absolute-form ("http://host/a/b?q").
 MappedTarget map_target(std::string_view target);
 
+// The file a directory's URL is answered with, unless configured otherwise (--index).
+inline constexpr std::string_view default_index_name = "index.html";
+
+// Why `name` cannot be an index name (empty: it can). An index is a file of the directory
+// asked for: a name with '/' would reach elsewhere, and one starting with '.' would be a
+// dotfile, which map_target hides.
+std::string index_name_problem(std::string_view name);
+
 }  // namespace dualhttpd
