@@ -1,5 +1,7 @@
 #include "dualhttpd/listen/open_listeners.hpp"
 
+#include <sys/socket.h>
+
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/socket_base.hpp>
 
@@ -15,7 +17,11 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-constexpr int listen_backlog = 511;  // as nginx and httpd
+// The accept queue is all that holds a burst of connections while the workers are busy, and
+// a connection that finds it full loses its SYN: its client waits a second to send it again.
+// nginx and httpd ask for 511, from the days when the kernel allowed 128. SOMAXCONN (4096),
+// as systemd's sockets have (Backlog=), and the kernel still caps it at net.core.somaxconn.
+constexpr int listen_backlog = SOMAXCONN;
 
 Problem explain(const Listener& l, const char* stage, const boost::system::error_code& ec,
                 const MachineSnapshot& machine) {

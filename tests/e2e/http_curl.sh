@@ -21,6 +21,11 @@ header() {  # header NAME ARGS...
 LOG=$(cat "$WORK/err.log")
 expect_contains "log: IPv6 listener" "listening on [::1]:$PORT ipv6 interface=lo v6only=on" "$LOG"
 expect_contains "log: IPv4 listener" "listening on 127.0.0.1:$PORT ipv4 interface=lo v6only=n/a" "$LOG"
+# The accept queue holds a burst of 1,000 connections (hostile_tls_half_open_handshakes): a
+# connection that finds it full loses its SYN and waits a second. Send-Q is its length.
+SOMAXCONN=$(cat /proc/sys/net/core/somaxconn)
+expect_eq "accept queue of SOMAXCONN (4096), capped by net.core.somaxconn" \
+  "$((SOMAXCONN < 4096 ? SOMAXCONN : 4096))" "$(ss -Hltn "sport = :$PORT" | awk 'NR == 1 { print $3 }')"
 
 for base in "$V6" "$V4"; do
   curl -sg "$base/" -o "$WORK/got.html"
