@@ -23,6 +23,14 @@ if [ "$CASE" = demo ]; then  # the tutorial runs from end to end and tells the s
   expect_contains "demo: the route after the fix" "dev vboxnet0 proto kernel src 2001:db8:21c::25" "$DEMO"
   expect_contains "demo: probe after the fix" "GET /healthz -> 200" "$DEMO"
   expect_contains "demo: link-local with a zone on each side" '"zone":"enp0s8"' "$DEMO"
+  # Each server the demo starts is its own and is stopped before the next: section 6 shows
+  # its own log, and only its socket listens (the server of section 3 had stayed up, its
+  # PID that of a subshell, and the demo once curled before the new one listened).
+  SIX=$(printf '%s\n' "$DEMO" | sed -n '/^### 6\./,/^### 7\./p')
+  expect_contains "demo: the link-local server's own log" \
+    "listening on [$LL%enp0s8]:8080 ipv6 interface=enp0s8" "$SIX"
+  expect_contains "demo: its socket, with the zone" "[$LL]%enp0s8:8080" "$SIX"
+  expect_not_contains "demo: the global address's server is gone" "2001:db8:21c::24]:8080 " "$SIX"
   expect_contains "demo: cleans up" "down: t${CASE}$$-guest and t${CASE}$$-host removed" "$DEMO"
   finish
   exit 0

@@ -122,6 +122,7 @@ make_docroot() {
 start_server() {
   local log=$1
   shift
+  : >"$log"  # the background job opens it later: no earlier server's "serving" is read
   "$DUALHTTPD" "$@" >"$log.out" 2>"$log" &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
