@@ -116,16 +116,16 @@ std::string corrected(std::string_view key, ConfigKind kind, const toml::node& v
     case ConfigKind::text:
       return text ? fmt::format("{} = {}", key, quoted(*text)) : std::string();
     case ConfigKind::list: {
-      if (text) return fmt::format("{} = [{}]", key, quoted(*text));
+      if (text) return list_setting(key, {*text});
       const auto* array = value.as_array();
       if (!array) return {};
       std::vector<std::string> items;
       for (const auto& item : *array) {
         const auto t = text_of(item);
         if (!t) return {};
-        items.push_back(quoted(*t));
+        items.push_back(*t);
       }
-      return fmt::format("{} = [{}]", key, fmt::join(items, ", "));
+      return list_setting(key, items);
     }
   }
   return {};
@@ -192,6 +192,13 @@ std::string config_key_of(const std::string& option) {
   auto key = option;
   std::replace(key.begin(), key.end(), '-', '_');
   return key;
+}
+
+std::string list_setting(std::string_view key, const std::vector<std::string>& items) {
+  std::vector<std::string> quoted_items;
+  quoted_items.reserve(items.size());
+  for (const auto& item : items) quoted_items.push_back(quoted(item));
+  return fmt::format("{} = [{}]", key, fmt::join(quoted_items, ", "));
 }
 
 std::vector<ConfigSetting> read_config_text(const std::string& text, const std::string& path,

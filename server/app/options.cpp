@@ -347,17 +347,24 @@ ParsedOptions parse_options(int argc, char** argv) {
     o.listen_defaulted = true;
   }
   // Written on the command line or in the configuration file (httpd's names are sorted out
-  // when they are translated); the fix as it is written there.
+  // when they are translated); the fix as it is written there: --index with the path's last
+  // part, or the file's whole line, each path cut to its last part and a dotfile left out.
   const bool index_in_file = app.count("--index") == 0;
+  const auto last_part = [](const std::string& name) { return name.substr(name.rfind('/') + 1); };
+  std::vector<std::string> fixed;
+  for (const auto& name : o.index)
+    if (const auto base = last_part(name); index_name_problem(base).empty()) fixed.push_back(base);
   for (const auto& name : o.index)
     if (const auto why = index_name_problem(name); !why.empty()) {
-      const auto base = name.substr(name.rfind('/') + 1);
-      const auto written = [&](const std::string& n) {
-        return index_in_file ? fmt::format("index \"{}\"", n) : "--index " + n;
-      };
-      fmt::print(stderr, "dualhttpd: {}{}: {}{}\n",
-                 index_in_file ? fmt::format("{}: ", o.config) : std::string(), written(name), why,
-                 index_name_problem(base).empty() ? "; write " + written(base) : "");
+      std::string fix;
+      if (!index_in_file && index_name_problem(last_part(name)).empty())
+        fix = "; write --index " + last_part(name);
+      else if (index_in_file && !fixed.empty())
+        fix = "; write " + list_setting("index", fixed);
+      fmt::print(
+          stderr, "dualhttpd: {}: {}{}\n",
+          index_in_file ? fmt::format("{}: index \"{}\"", o.config, name) : "--index " + name, why,
+          fix);
       out.exit_code = exit_usage;
     }
   if (o.health_path != "off" && (o.health_path.empty() || o.health_path.front() != '/')) {

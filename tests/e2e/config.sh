@@ -73,8 +73,19 @@ bad_config "value not among the choices" 'log_level = "loud"' \
   "$WORK/bad.toml:1: cannot use key 'log_level'" "loud"
 bad_config "broken TOML" 'listen = ["[::1]:80"' "$WORK/bad.toml:1:" "this is not valid TOML"
 bad_config "a section" $'[server]\nroot = "/srv"' "has no sections"
+# An index name's fix is the file's whole line, and pasted into the file it works.
+pasted_fix_works() {  # pasted_fix_works WHAT : the line after "write " in ERR, as the file
+  local line=${ERR##*; write }
+  printf '%s\n' "$line" >"$WORK/fixed.toml"
+  run_capture --config "$WORK/fixed.toml" --root "$ROOT" --listen "[::1]:$P2" --check
+  expect_eq "$1: the fix ($line), pasted, passes --check" "0" "$STATUS"
+}
 bad_config "an index that is a path" 'index = ["index.html", "/srv/index.htm"]' \
-  "$WORK/bad.toml: index \"/srv/index.htm\": an index is a file name, looked up in the directory asked for: it has no '/'; write index \"index.htm\""
+  "$WORK/bad.toml: index \"/srv/index.htm\": an index is a file name, looked up in the directory asked for: it has no '/'; write index = [\"index.html\", \"index.htm\"]"
+pasted_fix_works "an index that is a path"
+bad_config "a dotfile among the index names" 'index = [".index.html", "sub/default.htm"]' \
+  "$WORK/bad.toml: index \".index.html\": a name starting with '.' is never served (dotfiles are hidden); write index = [\"default.htm\"]"
+pasted_fix_works "a dotfile among the index names"
 run_capture --index .index.html --check
 expect_eq "a dotfile as --index: exit 2" "2" "$STATUS"
 expect_contains "a dotfile as --index, and why not" \

@@ -144,3 +144,11 @@ TEST_CASE("only regular files of sane size are read as text") {
   CHECK_FALSE(read_file_text("/proc/self/status", &why, 16));
   CHECK(why.find("holds more than 16 bytes") != std::string::npos);
 }
+
+TEST_CASE("a list key's line, as a fix writes it for pasting") {
+  CHECK(list_setting("index", {"index.html", "index.htm"}) ==
+        "index = [\"index.html\", \"index.htm\"]");
+  CHECK(list_setting("index", {"say \"hi\".html", "back\\slash"}) ==
+        "index = [\"say \\\"hi\\\".html\", \"back\\\\slash\"]");
+  CHECK(list_setting("listen", {}) == "listen = []");
+}

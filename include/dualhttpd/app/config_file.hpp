@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dualhttpd {
@@ -33,6 +34,9 @@ struct ConfigError : std::runtime_error {
 
 // The key that names `option` in the file: "bind-wait" -> "bind_wait".
 std::string config_key_of(const std::string& option);
+
+// A list key's line as the file writes it: index = ["index.html", "index.htm"].
+std::string list_setting(std::string_view key, const std::vector<std::string>& items);
 
 // Reads `path`; throws ConfigError.
 std::vector<ConfigSetting> read_config_file(const std::string& path,
