@@ -21,7 +21,9 @@
 #include "dualhttpd/base/diagnostic.hpp"
 #include "dualhttpd/base/exit_codes.hpp"
 #include "dualhttpd/base/file_opener.hpp"
+#include "dualhttpd/files/docroot.hpp"
 #include "dualhttpd/files/docroot_watch.hpp"
+#include "dualhttpd/files/target_path.hpp"
 #include "dualhttpd/listen/inherited_listeners.hpp"
 #include "dualhttpd/listen/listener_hints.hpp"
 #include "dualhttpd/listen/open_listeners.hpp"
@@ -157,14 +159,23 @@ std::string missing_index_warning(const Options& o, const Setup& setup) {
     if (fd >= 0) ::close(fd);
     if (fd != -ENOENT) return {};
   }
+  // The page it has, if one looks like an index: the fix names it.
+  int error = 0;
+  std::vector<std::string> files;
+  for (const auto& entry : list_beneath(setup.root, "", error))
+    if (!entry.directory) files.push_back(entry.name);
+  const auto page = likely_index_page(files);
   return format_diagnostic(
       {fmt::format("GET / will be answered 403: the docroot {} has no {}, and directories are "
                    "not listed",
                    setup.root_path, word_list(o.index, "or")),
        "",
-       fmt::format("put {} in {}, name the page it has with --index NAME, or list it with "
-                   "--autoindex",
-                   o.index.front(), setup.root_path)},
+       page.empty() ? fmt::format("put {} in {}, name the page it has with --index NAME, or list "
+                                  "it with --autoindex",
+                                  o.index.front(), setup.root_path)
+                    : fmt::format("serve its {} with --index {}, put {} in {}, or list it with "
+                                  "--autoindex",
+                                  page, page, o.index.front(), setup.root_path)},
       false);
 }
 

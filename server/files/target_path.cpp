@@ -1,5 +1,6 @@
 #include "dualhttpd/files/target_path.hpp"
 
+#include <boost/algorithm/string/predicate.hpp>
 #include <boost/container/small_vector.hpp>
 
 #include <algorithm>
@@ -122,6 +123,22 @@ std::string index_name_problem(std::string_view name) {
     return "an index is a file name, looked up in the directory asked for: it has no '/'";
   if (name.front() == '.') return "a name starting with '.' is never served (dotfiles are hidden)";
   return {};
+}
+
+std::string likely_index_page(const std::vector<std::string>& file_names) {
+  using boost::algorithm::iequals;
+  std::vector<std::string> pages;
+  for (const auto& name : file_names) {
+    const auto dot = name.rfind('.');
+    if (dot == std::string::npos || dot == 0 || !index_name_problem(name).empty()) continue;
+    const auto extension = std::string_view(name).substr(dot + 1);
+    if (iequals(extension, "html") || iequals(extension, "htm") || iequals(extension, "xhtml"))
+      pages.push_back(name);
+  }
+  for (const std::string_view stem : {"index", "default", "home"})
+    for (const auto& page : pages)
+      if (iequals(std::string_view(page).substr(0, page.rfind('.')), stem)) return page;
+  return pages.size() == 1 ? pages.front() : std::string();
 }
 
 }  // namespace dualhttpd

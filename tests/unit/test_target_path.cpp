@@ -82,3 +82,14 @@ TEST_CASE("trailing slash and query are kept for redirects") {
   CHECK(map_target("/").trailing_slash);
   CHECK(map_target("/docs/.").trailing_slash);
 }
+
+TEST_CASE("the page a directory without an index most likely means as one") {
+  using Names = std::vector<std::string>;
+  CHECK(likely_index_page({}).empty());
+  CHECK(likely_index_page(Names{"notes.txt", "logo.png"}).empty());
+  CHECK(likely_index_page(Names{"welcome.html", "logo.png"}) == "welcome.html");  // the only page
+  CHECK(likely_index_page(Names{"about.html", "contact.htm"}).empty());  // no telling which
+  CHECK(likely_index_page(Names{"about.html", "Default.HTM", "home.html"}) == "Default.HTM");
+  CHECK(likely_index_page(Names{"home.xhtml", "index.htm", "a.html"}) == "index.htm");
+  CHECK(likely_index_page(Names{".index.html", "index.html.bak"}).empty());
+}

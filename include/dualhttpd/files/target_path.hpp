@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dualhttpd {
 
@@ -31,5 +32,10 @@ inline constexpr std::string_view default_index_name = "index.html";
 // asked for: a name with '/' would reach elsewhere, and one starting with '.' would be a
 // dotfile, which map_target hides.
 std::string index_name_problem(std::string_view name);
+
+// Of the file names in a directory without an index, the page most likely meant as one: the
+// one named index, default or home (in that order) with .html, .htm or .xhtml, else the only
+// such page; "" when there is none or no telling which.
+std::string likely_index_page(const std::vector<std::string>& file_names);
 
 }  // namespace dualhttpd
