@@ -12,6 +12,7 @@
 #include "dualhttpd/app/config_file.hpp"
 #include "dualhttpd/app/httpd_conf.hpp"
 #include "dualhttpd/base/diagnostic.hpp"
+#include "dualhttpd/base/escaping.hpp"
 #include "dualhttpd/base/exit_codes.hpp"
 #include "dualhttpd/files/target_path.hpp"
 #include "dualhttpd/listen/listener_plan.hpp"
@@ -358,7 +359,7 @@ ParsedOptions parse_options(int argc, char** argv) {
     if (const auto why = index_name_problem(name); !why.empty()) {
       std::string fix;
       if (!index_in_file && index_name_problem(last_part(name)).empty())
-        fix = "; write --index " + last_part(name);
+        fix = "; write --index " + shell_word(last_part(name));
       else if (index_in_file && !fixed.empty())
         fix = "; write " + list_setting("index", fixed);
       fmt::print(

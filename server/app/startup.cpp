@@ -19,6 +19,7 @@
 #include "dualhttpd/app/systemd.hpp"
 #include "dualhttpd/app/tls_setup.hpp"
 #include "dualhttpd/base/diagnostic.hpp"
+#include "dualhttpd/base/escaping.hpp"
 #include "dualhttpd/base/exit_codes.hpp"
 #include "dualhttpd/base/file_opener.hpp"
 #include "dualhttpd/files/docroot.hpp"
@@ -175,7 +176,7 @@ std::string missing_index_warning(const Options& o, const Setup& setup) {
                                   o.index.front(), setup.root_path)
                     : fmt::format("serve its {} with --index {}, put {} in {}, or list it with "
                                   "--autoindex",
-                                  page, page, o.index.front(), setup.root_path)},
+                                  page, shell_word(page), o.index.front(), setup.root_path)},
       false);
 }
 

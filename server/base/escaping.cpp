@@ -1,5 +1,6 @@
 #include "dualhttpd/base/escaping.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -83,6 +84,17 @@ std::string url_host(std::string_view literal) {
   out += literal;
   out += ']';
   return out;
+}
+
+std::string shell_word(std::string_view s) {
+  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isalnum(c) ||
+           std::string_view("._-+/:@%=,").find(static_cast<char>(c)) != std::string_view::npos;
+  });
+  if (plain) return std::string(s);
+  std::string out = "'";
+  for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
 }  // namespace dualhttpd

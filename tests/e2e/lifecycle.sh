@@ -47,13 +47,15 @@ for quiet in "--autoindex" "--index notes.txt"; do
 done
 expect_not_contains "none for a docroot with index.html" "GET / will be answered 403" \
   "$("$DUALHTTPD" --root "$ROOT" --check --listen "127.0.0.1:$P_BARE")"
-# A page that looks like the index (the site's default.htm): the fix names it, and with the
-# option it names, GET / serves it.
-printf '<p>the old site</p>\n' >"$WORK/bare/default.htm"
+# A page that looks like the index (the site's only page): the fix names it, quoted for the
+# shell as it must be, and with the option as pasted from the fix, GET / serves it.
+printf '<p>the old site</p>\n' >"$WORK/bare/old site.htm"
 run_capture --root "$WORK/bare" --check --listen "127.0.0.1:$P_BARE"
 expect_contains "--check: the fix names the page there" \
-  "fix:   serve its default.htm with --index default.htm, put index.html in $WORK/bare, or list it with --autoindex" "$OUT"
-start_server "$WORK/default.log" --root "$WORK/bare" --index default.htm --access-log off \
+  "fix:   serve its old site.htm with --index 'old site.htm', put index.html in $WORK/bare, or list it with --autoindex" "$OUT"
+PASTED=${OUT#*with --index }
+eval "set -- --index ${PASTED%%, put index.html*}"
+start_server "$WORK/default.log" --root "$WORK/bare" "$@" --access-log off \
   --listen "127.0.0.1:$P_BARE" || { cat "$WORK/default.log"; exit 1; }
 expect_eq "and done as it says, GET / serves it" "<p>the old site</p>" \
   "$(curl -s "http://127.0.0.1:$P_BARE/")"

@@ -113,3 +113,13 @@ TEST_CASE("a listing offers only what a visitor could open") {
   CHECK(error == -ENOENT);
   fs::remove_all(base);
 }
+
+TEST_CASE("a word for a shell command a fix gives, quoted only when it must be") {
+  CHECK(shell_word("index.htm") == "index.htm");
+  CHECK(shell_word("/srv/www-2/a_b+c") == "/srv/www-2/a_b+c");
+  CHECK(shell_word("my page.html") == "'my page.html'");
+  CHECK(shell_word("it's.html") == "'it'\\''s.html'");
+  CHECK(shell_word("$(rm -rf ~).html") == "'$(rm -rf ~).html'");
+  CHECK(shell_word("caf\xc3\xa9.html") == "'caf\xc3\xa9.html'");
+  CHECK(shell_word("") == "''");
+}

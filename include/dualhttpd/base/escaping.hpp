@@ -37,4 +37,8 @@ std::string directory_url(std::string_view relative);
 // The same for any path below the docroot: "/a/b%20c", with a trailing '/' when asked.
 std::string path_url(std::string_view relative, bool trailing_slash);
 
+// One word for a shell command a fix tells the user to type: as it is when it holds only
+// letters, digits and . _ - + / : @ % = ,, else in single quotes ('it'\''s page.html').
+std::string shell_word(std::string_view s);
+
 }  // namespace dualhttpd
