@@ -245,7 +245,6 @@ int serve(const Options& o, OpenListeners opened, Setup setup, TlsSetup& tls,
   }
   for (const auto& note : tls.notes) spdlog::info("{}", note);
   for (const auto& warning : tls.warnings) spdlog::warn("{}", warning);
-  spdlog::info("serving {} with {} thread{}", root_path, threads, threads == 1 ? "" : "s");
   ServerEvents events;
   events.reopen_logs = [&access_log, &docroot, &tls, &listeners] {
     for (const auto& reopened : {reopen_error_log(), access_log.reopen()})
@@ -260,6 +259,10 @@ int serve(const Options& o, OpenListeners opened, Setup setup, TlsSetup& tls,
   Server server(std::move(opened.acceptors), roles, threads, context, o.max_connections,
                 std::chrono::seconds(o.shutdown_timeout), std::move(events));
   // Every socket listens already: connections made from now on wait in the kernel's queue.
+  // "serving" is said once the workers hold what they serve with (their event loops, the
+  // listeners' duplicates), as the notice to systemd is: a reader of the log who takes it
+  // as ready (the tests do) sees the server as it will stay.
+  spdlog::info("serving {} with {} thread{}", root_path, threads, threads == 1 ? "" : "s");
   notify_systemd(ready_state(root_path, listeners));
   const int status = server.run();
   file_opener().stop_helper();

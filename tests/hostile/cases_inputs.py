@@ -7,7 +7,7 @@ import resource
 import subprocess
 import time
 
-from harness import BINARY, Server, exchange, free_port, head_of
+from harness import BINARY, SERVING, Server, exchange, free_port, head_of
 from registry import case
 
 
@@ -116,3 +116,6 @@ def startup_exception(checks, work):
     checks.equal("exit 1, not abort()", 1, status)
     checks.contains("it says it stopped, and why", "dualhttpd: stopped: ", out)
     checks.contains("and what to do", "ulimit -n", out)
+    # The workers are made after the listeners open: the line that says it serves (which a
+    # script waits for) comes after them, never before a start that fails.
+    checks.that("and it never said it was serving", not SERVING.search(out), out)

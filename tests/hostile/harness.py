@@ -3,6 +3,7 @@ loopback port, raw sockets, the server's resident memory, and checks that print 
 would see. Loopback only; every loop is bounded in count and time."""
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -17,6 +18,9 @@ from test_ports import free_port  # noqa: E402 (a reserved port, for the cases t
 BINARY = os.environ.get("DUALHTTPD", "")
 # Under a sanitizer, freed memory stays in quarantine: resident memory says nothing then.
 SANITIZED = os.environ.get("DUALHTTPD_SANITIZED") == "1"
+# The line that says the server is up, every listener open and its workers made. "serving as
+# nobody", said when root gives up its rights, comes before them and does not say so.
+SERVING = re.compile(r"\] serving .* with \d+ threads?$", re.M)
 
 
 class Checks:
