@@ -65,7 +65,7 @@ echo "--- the corrected form serves, by name and by index"
 "${G[@]}" "$DUALHTTPD" --root "$ROOT" --access-log off --listen "[$LL%enp0s8]:8080" 2>"$WORK/ll.log" &
 PIDS+=($!)
 LLPID=$!
-for _ in $(seq 1 50); do grep -q serving "$WORK/ll.log" && break; sleep 0.05; done
+wait_serving "$WORK/ll.log" 50 || true
 expect_contains "start-up log names the interface" "[$LL%enp0s8]:8080 ipv6 interface=enp0s8 v6only=on" "$(cat "$WORK/ll.log")"
 BODY=$(ip netns exec "$HOST" curl -sg --max-time 5 "http://[$LL%25vboxnet0]:8080/hello.txt" || true)
 expect_eq "host reaches the link-local with %25vboxnet0" "hello, world" "$BODY"
@@ -130,7 +130,7 @@ ip netns exec "$OFF" ip link set lo up
 ip netns exec "$OFF" "$DUALHTTPD" --root "$ROOT" --access-log off 2>"$WORK/default.err" &
 DEFAULT=$!
 PIDS+=("$DEFAULT")
-for _ in $(seq 1 60); do grep -q serving "$WORK/default.err" && break; sleep 0.05; done
+wait_serving "$WORK/default.err" 60 || true
 expect_contains "default listeners without IPv6: IPv4 serves" "listening on 127.0.0.1:8080" "$(cat "$WORK/default.err")"
 expect_contains "and the IPv6 half is named, with why" "[::1]:8080 is left out of the default listeners: IPv6 is disabled" "$(cat "$WORK/default.err")"
 expect_eq "it answers on 127.0.0.1:8080" "200" \
@@ -147,7 +147,7 @@ echo "--- 6. port in use"
 "${G[@]}" "$DUALHTTPD" --root "$ROOT" --access-log off --listen '[2001:db8:21c::24]:8080' 2>"$WORK/first.log" &
 FIRST=$!
 PIDS+=("$FIRST")
-for _ in $(seq 1 50); do grep -q serving "$WORK/first.log" && break; sleep 0.05; done
+wait_serving "$WORK/first.log" 50 || true
 refused "port in use" 3 --listen '[2001:db8:21c::24]:8080'
 expect_contains "in use in plain words" "port 8080 is already in use on [2001:db8:21c::24]" "$ERR"
 expect_contains "names the process" "dualhttpd (pid $FIRST) holds it" "$ERR"
@@ -237,7 +237,7 @@ ip -n "$GUEST" addr add 2001:db8:21c::31/64 dev enp0s8
 "${G[@]}" "$DUALHTTPD" --root "$ROOT" --access-log off --bind-wait 5 --listen '[2001:db8:21c::31]:8081' 2>"$WORK/wait.log" &
 WAITER=$!
 PIDS+=("$WAITER")
-wait_log "$WORK/wait.log" serving && pass "started once the address was usable" || fail "did not start within the wait"
+wait_serving "$WORK/wait.log" 160 && pass "started once the address was usable" || fail "did not start within the wait"
 WAIT_LOG=$(cat "$WORK/wait.log")
 expect_contains "logs what it waits for" "waiting up to 5 s for [2001:db8:21c::31]:8081" "$WAIT_LOG"
 expect_contains "says it is tentative" "still tentative" "$WAIT_LOG"
@@ -251,7 +251,7 @@ PIDS+=("$LATER")
 wait_log "$WORK/later.log" "waiting up to" || true
 expect_contains "waits for the missing address" "2001:db8:21c::61 is not assigned to any interface" "$(cat "$WORK/later.log")"
 ip -n "$GUEST" addr add 2001:db8:21c::61/64 dev enp0s8 nodad
-wait_log "$WORK/later.log" serving && pass "started when the address appeared" || fail "did not start after the address appeared"
+wait_serving "$WORK/later.log" 160 && pass "started when the address appeared" || fail "did not start after the address appeared"
 expect_eq "serves the late address" "hello, world" "$(ip netns exec "$HOST" curl -sg --max-time 5 'http://[2001:db8:21c::61]:8082/hello.txt' || true)"
 kill "$LATER"; wait "$LATER" || true
 
@@ -277,7 +277,7 @@ expect_contains "--check warns" "warning: --freebind: 2001:db8:21c::70 is not us
 "${G[@]}" "$DUALHTTPD" --root "$ROOT" --access-log off --freebind --listen '[2001:db8:21c::70]:8083' 2>"$WORK/free.log" &
 FREE=$!
 PIDS+=("$FREE")
-wait_log "$WORK/free.log" serving || fail "freebind did not start"
+wait_serving "$WORK/free.log" 160 || fail "freebind did not start"
 expect_contains "start-up warns" "[warning] --freebind: 2001:db8:21c::70 is not usable" "$(cat "$WORK/free.log")"
 ip -n "$GUEST" addr add 2001:db8:21c::70/64 dev enp0s8 nodad
 expect_eq "serves once the address is added" "hello, world" "$(ip netns exec "$HOST" curl -sg --max-time 5 'http://[2001:db8:21c::70]:8083/hello.txt' || true)"

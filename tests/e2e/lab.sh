@@ -45,7 +45,7 @@ serve() {
   SERVED=$!
   PIDS+=("$SERVED")
   for _ in $(seq 1 160); do
-    grep -q serving "$WORK/$name.log" && return 0
+    is_serving "$WORK/$name.log" && return 0
     kill -0 "$SERVED" 2>/dev/null || break
     sleep 0.05
   done

@@ -117,6 +117,20 @@ make_docroot() {
   echo "$root"
 }
 
+# is_serving LOGFILE : the log holds the line that says the server is up, every listener
+# open and its workers made ("serving DOCROOT with N threads"). "serving as nobody", said
+# when root gives up its rights, comes before them and does not say so.
+is_serving() { grep -Eq '\] serving .* with [0-9]+ threads?$' "$1" 2>/dev/null; }
+
+# wait_serving LOGFILE [TRIES] : is_serving, tried every 50 ms (100 times unless told).
+wait_serving() {
+  for _ in $(seq 1 "${2:-100}"); do
+    is_serving "$1" && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
 # start_server LOGFILE ARGS... : starts dualhttpd in the background (PID in SERVER_PID)
 # and waits until it has logged every listener, or exited.
 start_server() {
@@ -127,7 +141,7 @@ start_server() {
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
   for _ in $(seq 1 100); do
-    grep -q 'serving ' "$log" 2>/dev/null && return 0
+    is_serving "$log" && return 0
     kill -0 "$SERVER_PID" 2>/dev/null || return 1
     sleep 0.05
   done

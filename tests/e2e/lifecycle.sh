@@ -109,7 +109,7 @@ expect_eq "bare port passes --check" "0" "$STATUS"
   --listen "$PORT" &
 SERVER_PID=$!
 PIDS+=("$SERVER_PID")
-for _ in $(seq 1 50); do grep -q serving "$WORK/error.log" 2>/dev/null && break; sleep 0.05; done
+wait_serving "$WORK/error.log" 50 || true
 expect_eq "bare port serves IPv6" "hello, world" "$(curl -sg "http://[::1]:$PORT/hello.txt")"
 expect_eq "bare port serves IPv4" "hello, world" "$(curl -sg "http://127.0.0.1:$PORT/hello.txt")"
 

@@ -74,7 +74,8 @@ expect_eq "GET over IPv6 on systemd's socket" "hello, world" \
   "$(curl -sS -g "http://[::1]:$Q/hello.txt")"
 expect_eq "GET over IPv4 on systemd's socket" "hello, world" \
   "$(curl -sS "http://127.0.0.1:$Q/hello.txt")"
-LOG=$(text_when "$WORK/activated.log" "serving ")
+wait_serving "$WORK/activated.log" 60 || true
+LOG=$(cat "$WORK/activated.log")
 expect_contains "says where the sockets come from" "systemd passed 2 listening sockets" "$LOG"
 expect_contains "reports the IPv6 socket" "listening on [::1]:$Q ipv6 interface=lo v6only=on" "$LOG"
 expect_contains "reports the IPv4 socket" "listening on 127.0.0.1:$Q ipv4 interface=lo" "$LOG"

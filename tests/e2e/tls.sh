@@ -344,7 +344,7 @@ if [ "$(id -u)" = 0 ]; then
   ip netns exec "$NS" "$DUALHTTPD" --root "$ROOT" --listen "[fe80::24%v0]:8443 https" \
     --tls-self-signed --state-dir "$WORK/ll" --access-log off >/dev/null 2>"$WORK/ll.log" &
   PIDS+=($!)
-  for _ in $(seq 1 100); do grep -q 'serving ' "$WORK/ll.log" && break; sleep 0.05; done
+  wait_serving "$WORK/ll.log" || true
   LOG=$(cat "$WORK/ll.log")
   expect_contains "link-local TLS: a warning" "[fe80::24%v0]:8443 https speaks TLS on a link-local address" "$LOG"
   expect_contains "that says curl accepts it" "curl -g 'https://[fe80::24%25IFACE]:8443/' checks the address without the zone and accepts it" "$LOG"

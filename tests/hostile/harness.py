@@ -90,7 +90,7 @@ class Server:
     def wait_serving(self, timeout=10):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if "serving " in self.log():
+            if SERVING.search(self.log()):
                 return True
             if self.proc.poll() is not None:
                 return False

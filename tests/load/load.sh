@@ -198,7 +198,7 @@ case_emfile() {
   ) &
   pid=$!
   PIDS+=("$pid")
-  for _ in $(seq 1 100); do grep -q 'serving ' "$WORK/err.log" 2>/dev/null && break; sleep 0.05; done
+  wait_serving "$WORK/err.log" || true
   local held=() fd
   for _ in $(seq 1 40); do
     exec {fd}<>"/dev/tcp/127.0.0.1/$port"
