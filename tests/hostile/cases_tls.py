@@ -90,9 +90,11 @@ def tls_half_open_handshakes(checks, work):
     print(f"      {len(held)} half-open handshakes in {opened:.1f} s; server fds {server.fd_count()}")
     checks.that(f"{HALF_OPEN} half-open handshakes were accepted", len(held) == HALF_OPEN,
                 f"{len(held)}")
-    # Under a sanitizer every handshake's own code runs several times slower (OpenSSL's locks
-    # and allocations are instrumented): the bound there is the order of magnitude.
-    client.report(checks, "during 1,000 half-open handshakes", 1000 if SANITIZED else 100)
+    # Under a sanitizer every accept and handshake runs about ten times slower (OpenSSL's
+    # locks and allocations are intercepted): the request that waits behind the burst took
+    # 0.67-0.71 s under TSan, 1.03 s with another TLS test beside it. The bound there is a
+    # third of the header timeout: a client the half-open handshakes held up would wait 6 s.
+    client.report(checks, "during 1,000 half-open handshakes", 2000 if SANITIZED else 100)
     # The header timeout (6 s from each accept) closes every one of them.
     deadline = time.monotonic() + 12
     while time.monotonic() < deadline and server.fd_count() > idle_fds + 5:
