@@ -16,6 +16,7 @@
 
 #include "dualhttpd/base/diagnostic.hpp"
 #include "dualhttpd/base/file_text.hpp"
+#include "dualhttpd/files/mime_types.hpp"
 #include "dualhttpd/files/target_path.hpp"
 
 namespace dualhttpd {
@@ -329,9 +330,7 @@ void translate_tls_files(const HttpdConf& conf, const std::vector<std::string>& 
 // Names httpd runs rather than sends (mod_php, mod_cgi, mod_include): sent as files, they
 // would show their source, not their output.
 bool names_a_script(const std::string& name) {
-  const auto dot = name.rfind('.');
-  if (dot == std::string::npos) return false;
-  const auto extension = name.substr(dot + 1);
+  const auto extension = file_extension(name);
   for (const char* script :
        {"php", "phtml", "cgi", "pl", "py", "rb", "asp", "aspx", "jsp", "shtml"})
     if (iequals(extension, script)) return true;

@@ -358,8 +358,8 @@ ParsedOptions parse_options(int argc, char** argv) {
   for (const auto& name : o.index)
     if (const auto why = index_name_problem(name); !why.empty()) {
       std::string fix;
-      if (!index_in_file && index_name_problem(last_part(name)).empty())
-        fix = "; write --index " + shell_word(last_part(name));
+      if (const auto base = last_part(name); !index_in_file && index_name_problem(base).empty())
+        fix = "; write --index " + shell_word(base);
       else if (index_in_file && !fixed.empty())
         fix = "; write " + list_setting("index", fixed);
       fmt::print(

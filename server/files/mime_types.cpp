@@ -65,12 +65,16 @@ void MimeTypes::load_text(std::string_view text) {
   }
 }
 
-std::string_view MimeTypes::lookup(std::string_view filename) const {
-  const auto slash = filename.rfind('/');
-  const auto base = slash == std::string_view::npos ? filename : filename.substr(slash + 1);
+std::string_view file_extension(std::string_view path) {
+  const auto slash = path.rfind('/');
+  const auto base = slash == std::string_view::npos ? path : path.substr(slash + 1);
   const auto dot = base.rfind('.');
-  if (dot != std::string_view::npos && dot + 1 < base.size()) {
-    const auto it = by_extension_.find(lower(base.substr(dot + 1)));
+  return dot == std::string_view::npos ? std::string_view() : base.substr(dot + 1);
+}
+
+std::string_view MimeTypes::lookup(std::string_view filename) const {
+  if (const auto extension = file_extension(filename); !extension.empty()) {
+    const auto it = by_extension_.find(lower(extension));
     if (it != by_extension_.end()) return it->second;
   }
   return "application/octet-stream";

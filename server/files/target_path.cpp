@@ -7,6 +7,8 @@
 #include <cctype>
 #include <optional>
 
+#include "dualhttpd/files/mime_types.hpp"
+
 namespace dualhttpd {
 
 namespace {
@@ -129,9 +131,8 @@ std::string likely_index_page(const std::vector<std::string>& file_names) {
   using boost::algorithm::iequals;
   std::vector<std::string> pages;
   for (const auto& name : file_names) {
-    const auto dot = name.rfind('.');
-    if (dot == std::string::npos || dot == 0 || !index_name_problem(name).empty()) continue;
-    const auto extension = std::string_view(name).substr(dot + 1);
+    if (!index_name_problem(name).empty()) continue;  // a dotfile is not a page
+    const auto extension = file_extension(name);
     if (iequals(extension, "html") || iequals(extension, "htm") || iequals(extension, "xhtml"))
       pages.push_back(name);
   }

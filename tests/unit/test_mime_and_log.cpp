@@ -23,6 +23,15 @@ TEST_CASE("media types: built-in, from a mime.types text, case-insensitive") {
   CHECK(m.lookup("x.cst2") == "application/x-custom");
 }
 
+TEST_CASE("a file's extension: after the last '.' of its last part") {
+  CHECK(file_extension("index.html") == "html");
+  CHECK(file_extension("/srv/www/a.tar.gz") == "gz");
+  CHECK(file_extension("dir.d/README") == "");
+  CHECK(file_extension(".htaccess") == "htaccess");
+  CHECK(file_extension("trailing.") == "");
+  CHECK(file_extension("") == "");
+}
+
 TEST_CASE("the system's /etc/mime.types is read when present") {
   MimeTypes m;
   if (!m.load_file("/etc/mime.types").empty()) return;

@@ -8,6 +8,10 @@
 
 namespace dualhttpd {
 
+// What follows the last '.' of a path's last part ("gz" for "a/b.tar.gz", "htaccess" for
+// ".htaccess"); empty when it has no '.' or ends in one.
+std::string_view file_extension(std::string_view path);
+
 class MimeTypes {
  public:
   MimeTypes();  // the built-in table only
