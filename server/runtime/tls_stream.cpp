@@ -44,6 +44,19 @@ const beast::error_category& TlsStream::error_category() {
   return category;
 }
 
+std::size_t TlsStream::first_record_missing(std::string_view peeked) {
+  constexpr unsigned char handshake_record = 0x16;
+  constexpr std::size_t header = 5;                              // type, version (2), length (2)
+  constexpr std::size_t longest = (std::size_t{1} << 14) + 256;  // with TLS 1.2's slack
+  if (peeked.empty()) return 1;
+  if (static_cast<unsigned char>(peeked.front()) != handshake_record) return 0;
+  if (peeked.size() < header) return header - peeked.size();
+  const auto length = std::size_t{static_cast<unsigned char>(peeked[3])} << 8 |
+                      static_cast<unsigned char>(peeked[4]);
+  if (length > longest || peeked.size() >= header + length) return 0;
+  return header + length - peeked.size();
+}
+
 bool TlsStream::is_plain_http(const beast::error_code& ec) {
   return ec.category() == error_category() && tls_module().is_plain_http(openssl_code(ec.value()));
 }

@@ -68,6 +68,7 @@ def tls_half_open_handshakes(checks, work):
     if not checks.that("server started", server.wait_serving(), server.log()):
         return
     idle_fds = server.fd_count()
+    idle_kib = server.rss_kib()
     held = []
     client = TlsClient(server.port, ca).start()
     start = time.monotonic()
@@ -81,15 +82,24 @@ def tls_half_open_handshakes(checks, work):
             break
     opened = time.monotonic() - start
     time.sleep(1.5)
+    held_kib = server.rss_kib() - idle_kib
     # The report wants 20 requests served while the handshakes are held. Under a sanitizer
     # fewer fit in 1.5 s (TSan: 15, each slower, one of them 0.8 s): go on until 20 are, while
     # the half-open handshakes still stand (their header timeout is 6 s from the burst).
     while len(client.latencies) < 20 and time.monotonic() < start + opened + 4.5:
         time.sleep(0.1)
     client.stop()
-    print(f"      {len(held)} half-open handshakes in {opened:.1f} s; server fds {server.fd_count()}")
+    print(f"      {len(held)} half-open handshakes in {opened:.1f} s; server fds {server.fd_count()}, "
+          f"memory +{held_kib / 1024:.1f} MiB")
     checks.that(f"{HALF_OPEN} half-open handshakes were accepted", len(held) == HALF_OPEN,
                 f"{len(held)}")
+    # OpenSSL's part of a connection is made once its first record is whole: until then a
+    # half-open handshake holds no SSL object nor handshake buffer. Made at accept, they came
+    # to 46 MiB here; now about 2 MiB, the normal client's handshakes included. (Under a
+    # sanitizer, freed memory stays in quarantine and the number says nothing.)
+    if not SANITIZED:
+        checks.that("and they hold no OpenSSL memory: the server grew by less than 8 MiB",
+                    held_kib < 8 * 1024, f"{held_kib / 1024:.1f} MiB")
     # Under a sanitizer every accept and handshake runs about ten times slower (OpenSSL's
     # locks and allocations are intercepted): the request that waits behind the burst took
     # 0.67-0.71 s under TSan, 1.03 s with another TLS test beside it. The bound there is a
@@ -116,6 +126,48 @@ def tls_half_open_handshakes(checks, work):
     checks.that("and each client saw its connection closed", closed == len(held),
                 f"{closed} of {len(held)}")
     checks.equal("the server stopped cleanly", 0, server.stop())
+
+
+def slow_hello_served(port, cafile):
+    """A TLS client whose ClientHello arrives in three pieces, 0.2 s apart (the server waits
+    for the whole record before OpenSSL sees it); then a request. True if it was answered."""
+    context = ssl.create_default_context(cafile=cafile)
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = context.wrap_bio(incoming, outgoing, server_hostname="127.0.0.1")
+    with connect(port) as s:
+        s.settimeout(5)
+        try:
+            tls.do_handshake()
+        except ssl.SSLWantReadError:
+            pass
+        hello = outgoing.read()
+        for i in range(3):
+            s.sendall(hello[i * len(hello) // 3:(i + 1) * len(hello) // 3])
+            time.sleep(0.2)
+        while True:
+            try:
+                tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                s.sendall(outgoing.read())
+                data = s.recv(65536)
+                if not data:
+                    return False
+                incoming.write(data)
+        tls.write(b"GET /hello.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        s.sendall(outgoing.read())
+        reply = b""
+        while not reply.endswith(b"hello, world\n"):
+            try:
+                reply += tls.read(65536)
+            except ssl.SSLWantReadError:
+                data = s.recv(65536)
+                if not data:
+                    break
+                incoming.write(data)
+            except ssl.SSLZeroReturnError:
+                break
+        return reply.startswith(b"HTTP/1.1 200 ") and reply.endswith(b"hello, world\n")
 
 
 GARBAGE = [
@@ -150,6 +202,16 @@ def tls_garbage(checks, work):
                 if time.monotonic() - start < 4.5 and not reply.startswith(b"HTTP/"):
                     closed += 1
     checks.equal("every garbage handshake was closed at once", rounds * len(GARBAGE), closed)
+    # Part of a ClientHello, then the client's FIN: no handshake can follow, and the server,
+    # which waits for the rest of the record before OpenSSL sees it, closes at once.
+    with connect(server.port) as s:
+        s.sendall(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")
+        s.shutdown(socket.SHUT_WR)
+        start = time.monotonic()
+        reply = read_until_closed(s, timeout=5)
+        waited = time.monotonic() - start
+    checks.that("part of a ClientHello, then the client's FIN: closed at once",
+                waited < 1 and reply == b"", f"after {waited:.1f} s, {reply[:40]!r}")
     with connect(server.port) as s:
         s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         reply = read_until_closed(s, timeout=5)
@@ -160,4 +222,6 @@ def tls_garbage(checks, work):
         s.sendall(b"GET /hello.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
         reply = read_until_closed(s, timeout=5)
     checks.that("and the server serves TLS on", reply.endswith(b"hello, world\n"), reply[:60])
+    checks.that("a ClientHello that comes in pieces, 0.2 s apart, is served",
+                slow_hello_served(server.port, ca), "no answer")
     checks.equal("the server stopped cleanly", 0, server.stop())

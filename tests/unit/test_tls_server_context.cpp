@@ -14,6 +14,7 @@
 
 #include "dualhttpd/base/file_opener.hpp"
 #include "dualhttpd/base/file_text.hpp"
+#include "dualhttpd/runtime/tls_stream.hpp"
 #include "dualhttpd/tls/local_ca_store.hpp"
 #include "dualhttpd/tls/server_context.hpp"
 
@@ -246,4 +247,18 @@ TEST_CASE("beside a loopback literal the certificate names localhost; an older o
   CHECK(again->issued);
   CHECK(TlsServerContext::load(again->files, open_here)->names().dns_names ==
         Names{"guest", "localhost"});
+}
+
+TEST_CASE("a client's first TLS record: how much more is needed before OpenSSL begins") {
+  using namespace std::string_literals;
+  CHECK(TlsStream::first_record_missing("") == 1);
+  CHECK(TlsStream::first_record_missing("\x16\x03"s) == 3);  // the record header is 5 bytes
+  // A ClientHello record of 512 bytes, of which 6 are here.
+  CHECK(TlsStream::first_record_missing("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"s) == 506);
+  CHECK(TlsStream::first_record_missing("\x16\x03\x01\x00\x02\x01\x00"s) == 0);  // whole
+  // Not a handshake record, or longer than TLS allows: OpenSSL refuses it at once.
+  CHECK(TlsStream::first_record_missing("GET / HTTP/1.1\r\n") == 0);
+  CHECK(TlsStream::first_record_missing("\x80\x2e\x01"s) == 0);               // SSLv2 hello
+  CHECK(TlsStream::first_record_missing("\x16\x03\x01\xff\xff"s) == 0);       // 65,535 bytes
+  CHECK(TlsStream::first_record_missing("\x16\x03\x01\x41\x00"s) == 0x4100);  // 16,640: allowed
 }

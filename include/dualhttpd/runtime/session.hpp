@@ -108,6 +108,8 @@ class Session : public std::enable_shared_from_this<Session>, public ExpendableH
       f(socket_);
   }
   void handshake();
+  void await_client_hello(std::ptrdiff_t seen = -1, bool low_water_raised = false);
+  void start_tls();
   void on_handshake(beast::error_code ec);
   void answer_plain_http();
 
@@ -153,7 +155,8 @@ class Session : public std::enable_shared_from_this<Session>, public ExpendableH
   void unlink_expendable();
 
   Socket socket_;
-  std::unique_ptr<TlsStream> tls_;  // over socket_, for a TLS listener
+  const TlsSlot* tls_slot_;         // the listener's TLS context; null: plain HTTP
+  std::unique_ptr<TlsStream> tls_;  // over socket_, once the client's first record is here
   std::uint16_t https_port_;        // see ListenerRole
   const SessionContext& context_;
   WorkerState& worker_;

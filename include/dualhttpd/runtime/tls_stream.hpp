@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "dualhttpd/runtime/net_types.hpp"
 #include "dualhttpd/tls/tls_module.hpp"
@@ -33,8 +34,8 @@
 namespace dualhttpd {
 
 // A listener's TLS context, replaced whole when the certificate is loaded again (SIGHUP)
-// while connections run: a connection takes the context current when it is accepted and
-// keeps it to its end (SSL_new counts a reference), so none is dropped.
+// while connections run: a connection takes the context current when its handshake starts
+// and keeps it to its end (SSL_new counts a reference), so none is dropped.
 struct TlsSlot {
   std::atomic<std::shared_ptr<SSL_CTX>> context;
 };
@@ -59,6 +60,11 @@ class TlsStream {
   static const beast::error_category& error_category();
   // Whether the handshake failed because the client sent plain HTTP.
   static bool is_plain_http(const beast::error_code& ec);
+  // How many more bytes a client must send (beyond `peeked`, looked at and not read) before
+  // OpenSSL can begin: 0 once the first record of a handshake is whole (RFC 8446 section
+  // 5.1), or when the bytes are no handshake record at all, which OpenSSL refuses at once
+  // (or finds to be plain HTTP).
+  static std::size_t first_record_missing(std::string_view peeked);
 
   // Handler: void(error_code)
   template <class Handler>
