@@ -102,7 +102,8 @@ def tls_half_open_handshakes(checks, work):
                     held_kib < 8 * 1024, f"{held_kib / 1024:.1f} MiB")
     # Under a sanitizer every accept and handshake runs about ten times slower (OpenSSL's
     # locks and allocations are intercepted): the request that waits behind the burst took
-    # 0.67-0.71 s under TSan, 1.03 s with another TLS test beside it. The bound there is a
+    # 0.67-0.71 s under TSan, 1.03 s with another TLS test beside it, while each half-open
+    # handshake still made its SSL object at accept. The bound there is a
     # third of the header timeout: a client the half-open handshakes held up would wait 6 s.
     client.report(checks, "during 1,000 half-open handshakes", 2000 if SANITIZED else 100)
     # The header timeout (6 s from each accept) closes every one of them.
